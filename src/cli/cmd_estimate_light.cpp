@@ -1,13 +1,42 @@
-// chiaro-cli estimate-light (stub until its feature lands).
+// chiaro-cli estimate-light: prints the photo's dominant light as JSON (always JSON: it is the
+// result).
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "chiaro/image/image_io.h"
+#include "chiaro/light/light_estimator.h"
 #include "cli_common.h"
 #include "commands.h"
 
 namespace chiaro::cli {
+namespace {
+
+double rounded(double value, double step) {
+    return std::round(value / step) * step;
+}
+
+}  // namespace
 
 int runEstimateLight(const Args& args) {
-    ArgParser parser("estimate-light", "not yet available");
-    if (!parser.parse(args)) return printHelp(parser);
-    return notYetAvailable("estimate-light");
+    ArgParser parser("estimate-light", "Estimate the dominant light direction of a photo.");
+    parser.addPositional("input", "the photo (PNG, JPEG, WebP, BMP, TIFF)");
+    parser.addOption("mask", "M.png",
+                     "subject mask (255 = subject); default: the whole image (lower confidence)");
+    if (!parser.parse(args))
+        return printHelp(parser);
+    applyCommonOptions(parser);
+
+    const cv::Mat image = core::loadImageRgb(parser.positional(0));
+    const auto maskPath = parser.optional("mask");
+    const cv::Mat mask = maskPath ? core::loadMask(*maskPath, image.size()) : cv::Mat();
+    const core::LightEstimate estimate = core::estimateLight(image, mask);
+    // Rounded: the estimate is good to a degree at best; more digits would only be noise.
+    nlohmann::json result{{"azimuth", rounded(estimate.direction.azimuth, 0.01)},
+                          {"elevation", rounded(estimate.direction.elevation, 0.01)},
+                          {"confidence", rounded(estimate.confidence, 0.001)}};
+    printLine(result.dump());
+    return 0;
 }
 
 }  // namespace chiaro::cli

@@ -12,15 +12,17 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "canvas/edit_view.h"
+#include "canvas/mask_document.h"
+#include "studio/studio.h"
+
 namespace chiaro::gui {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_tabs = new QTabWidget(this);
-    m_photoView = new QLabel(tr("Drop a photo here or use File › Open"), m_tabs);
-    m_photoView->setAlignment(Qt::AlignCenter);
-    m_photoView->setMinimumSize(320, 240);
-    m_photoView->setStyleSheet("QLabel { background: #2b2b2b; color: #bbb; }");
-    m_tabs->addTab(m_photoView, tr("Edit"));
+    m_editView = new EditView(m_tabs);
+    m_tabs->addTab(m_editView, tr("Edit"));
+    connect(m_editView, &EditView::message, this, [this](const QString& text) { statusBar()->showMessage(text); });
 
     auto* batch = new QLabel(tr("Batch: relight a folder of product shots (coming with the queue)"), m_tabs);
     batch->setAlignment(Qt::AlignCenter);
@@ -33,6 +35,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     addDockWidget(Qt::RightDockWidgetArea, m_queueDock);
 
     buildMenus();
+    attachStudio();
     statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
     updateTitle();
@@ -52,6 +55,8 @@ void MainWindow::buildMenus() {
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    menuBar()->addMenu(m_editView->maskMenu());
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_queueDock->toggleViewAction());
 }
@@ -64,27 +69,24 @@ bool MainWindow::openPhoto(const QString& path) {
     }
     m_photo = image.convertToFormat(QImage::Format_RGB888);
     m_photoPath = path;
-    showPhoto();
     updateTitle();
     statusBar()->showMessage(tr("%1 × %2").arg(m_photo.width()).arg(m_photo.height()));
+    m_editView->setPhoto(m_photo, path);  // may replace the message when it finds a mask file
+    m_studio->setPhoto(path, m_photo);
     return true;
-}
-
-void MainWindow::showPhoto() {
-    if (m_photo.isNull()) return;
-    QSize target = m_photoView->size() - QSize(16, 16);
-    m_photoView->setPixmap(QPixmap::fromImage(
-        m_photo.scaled(target, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
-}
-
-void MainWindow::resizeEvent(QResizeEvent* event) {
-    QMainWindow::resizeEvent(event);
-    showPhoto();
 }
 
 void MainWindow::updateTitle() {
     QString name = m_photoPath.isEmpty() ? tr("no photo") : QFileInfo(m_photoPath).fileName();
     setWindowTitle(tr("%1 — Chiaro").arg(name));
+}
+
+// The studio adds its docks, tabs and menus; it reads the Edit tab's mask when it changes.
+void MainWindow::attachStudio() {
+    m_studio = new Studio(this, [this](const QString& path) { return openPhoto(path); });
+    m_studio->setMaskProvider([this] { return m_editView->document()->mask().clone(); });
+    connect(m_editView->document(), &MaskDocument::maskChanged, m_studio, &Studio::maskEdited);
+    connect(m_studio, &Studio::maskFileDropped, m_editView, &EditView::importMaskFile);
 }
 
 }  // namespace chiaro::gui

@@ -5,11 +5,13 @@
 #include <QMainWindow>
 #include <QString>
 
-class QLabel;
 class QTabWidget;
 class QDockWidget;
 
 namespace chiaro::gui {
+
+class EditView;
+class Studio;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -21,15 +23,17 @@ public:
     bool openPhoto(const QString& path);
     QString currentPhotoPath() const { return m_photoPath; }
     QImage currentPhoto() const { return m_photo; }
+    EditView* editView() const { return m_editView; }
+    Studio* studio() const { return m_studio; }  // light, generate, result, history
 
 private:
     void buildMenus();
     void updateTitle();
-    void showPhoto();
-    void resizeEvent(QResizeEvent* event) override;
+    void attachStudio();
 
     QTabWidget* m_tabs = nullptr;
-    QLabel* m_photoView = nullptr;
+    EditView* m_editView = nullptr;
+    Studio* m_studio = nullptr;
     QDockWidget* m_queueDock = nullptr;
     QString m_photoPath;
     QImage m_photo;

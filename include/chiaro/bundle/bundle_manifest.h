@@ -1,0 +1,58 @@
+#pragma once
+// manifest.json of a model bundle (CONTRACTS.md §2), parsed and validated. Reading a manifest
+// touches no weights: it is cheap and safe to call on any folder the user points at.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace chiaro::core {
+
+// The highest manifest format_version this build understands.
+inline constexpr int kBundleFormatVersion = 1;
+
+// The files every bundle has (keys of the manifest's "files"); "segmenter" is optional.
+inline constexpr const char* kRequiredBundleFiles[] = {"text_encoder", "unet",  "vae_encoder",
+                                                       "vae_decoder",  "vocab", "merges"};
+
+struct BundleFile {
+    std::string name;    // key in "files", e.g. "unet"
+    std::string path;    // relative to the bundle folder, never absolute, never "..": checked
+    std::string sha256;  // lower-case hex, 64 characters
+    uint64_t bytes = 0;
+};
+
+struct BundleManifest {
+    std::string dir;  // absolute, normalised bundle folder
+    int formatVersion = 0;
+    std::string variant;  // "fc" | "fbc"
+    int concatChannels = 0;
+    int latentChannels = 0;
+    int vaeScaleFactor = 0;
+    double scalingFactor = 0.0;
+    int maxLength = 0;
+    int hiddenSize = 0;
+    int bosId = 0;
+    int eosId = 0;
+    int padId = 0;
+    std::map<std::string, BundleFile> files;
+    nlohmann::json architecture;  // diffusers-style configs; an empty object when absent
+    nlohmann::json source;        // what the bundle was exported from; an empty object when absent
+    std::string manifestSha256;   // of manifest.json's bytes: identifies the bundle in outputs
+
+    bool hasSegmenter() const { return files.count("segmenter") != 0; }
+    // Absolute path of a listed file; throws Error(ModelBundle) when the manifest lists no `name`.
+    std::string filePath(const std::string& name) const;
+};
+
+// Reads and validates DIR/manifest.json. Throws Error(ModelBundle) with a message naming the folder
+// or manifest and the field at fault (missing folder or manifest, malformed JSON, wrong format,
+// newer format_version, missing/mistyped fields, paths leaving the folder, variant/concat mismatch).
+BundleManifest readBundleManifest(const std::string& dir);
+
+// The same validation on an already parsed manifest (dir is recorded as given); for tests and tools.
+BundleManifest parseBundleManifest(const nlohmann::json& json, const std::string& dir,
+                                   const std::string& manifestPath);
+
+}  // namespace chiaro::core

@@ -1,0 +1,91 @@
+#pragma once
+// The diffusion engine: owns a loaded model bundle and runs relighting jobs synchronously on the
+// calling thread (the GUI calls it from its single engine worker thread; the CLI from main).
+// LibTorch stays behind this interface. Thread ownership: one thread uses an Engine at a time;
+// only CancelToken::cancel() may be called from another thread.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "chiaro/core/error.h"
+#include "chiaro/pipeline/relight_job.h"
+
+namespace chiaro::core {
+
+enum class CancelMode { None = 0, AfterCurrentImage = 1, Now = 2 };
+
+// Shared between the thread that runs a job and the one that may cancel it. Polled at every sampler
+// step and between passes; `Now` stops within one UNet call.
+class CancelToken {
+public:
+    void cancel(CancelMode mode = CancelMode::Now) { m_mode.store(static_cast<int>(mode)); }
+    void reset() { m_mode.store(0); }
+    CancelMode mode() const { return static_cast<CancelMode>(m_mode.load()); }
+    bool stopNow() const { return mode() == CancelMode::Now; }
+
+private:
+    std::atomic<int> m_mode{0};
+};
+
+// Per-call hooks (never global): called on the engine's thread.
+struct RunHooks {
+    // step counts over both passes; elapsed and eta in seconds.
+    std::function<void(int step, int totalSteps, double elapsed, double eta)> onProgress;
+    // A fast linear latent -> RGB approximation (CV_8UC3, latent size × 8).
+    std::function<void(const cv::Mat& preview)> onPreview;
+    // Text lines for logs / status bars ("pass 1: 23 steps", ...).
+    std::function<void(const std::string& message)> onStage;
+};
+
+struct EngineOptions {
+    std::string device = "auto";     // auto | cpu | cuda
+    std::string precision = "auto";  // auto | fp32 | fp16 | bf16 (auto: fp16 on CUDA, fp32 on CPU)
+    int threads = 0;                 // CPU threads; 0 = all cores
+    bool verify = true;              // verify file checksums (cached by mtime)
+};
+
+struct RelightResult {
+    Status status;             // Ok, Cancelled, or the error
+    cv::Mat image;             // RGB, or RGBA when the job asked for transparency
+    nlohmann::json job;        // jobToJson of the job as run (seed etc.)
+    std::string infotext;      // for the `parameters` PNG chunk
+    double seconds = 0.0;
+    int unetCalls = 0;
+};
+
+class Engine {
+public:
+    Engine();
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Loads (or reloads, when the folder or options changed) a bundle. Throws Error(ModelBundle).
+    void load(const std::string& bundleDir, const EngineOptions& options = {});
+    bool isLoaded() const;
+    std::string bundleDir() const;
+    std::string variant() const;        // "fc" or "fbc"
+    std::string bundleSha256() const;   // the manifest's hash, for metadata
+    std::string deviceName() const;     // "cpu" or "cuda:0"
+
+    // Runs one job. Never throws: errors and cancellation come back in RelightResult::status.
+    RelightResult run(const RelightJob& job, const RunHooks& hooks, const CancelToken& cancel);
+
+    // Benchmark access to the single stages (seconds per call; used by `chiaro-cli bench`).
+    struct StageTimes {
+        double textEncode = 0, vaeEncode = 0, unetStep = 0, vaeDecode = 0;
+    };
+    StageTimes timeStages(int width, int height, int repeats);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Writes a finished result as PNG with the `parameters` tEXt and `chiaro` iTXt chunks (atomic).
+void saveRelightResult(const std::string& path, const RelightResult& result, int bitDepth = 8);
+
+}  // namespace chiaro::core

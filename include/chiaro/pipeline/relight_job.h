@@ -1,0 +1,79 @@
+#pragma once
+// One relighting job: everything the engine needs besides the loaded model bundle. Images cross the
+// engine boundary as cv::Mat in RGB order (CV_8UC3), masks as CV_8UC1 mattes (0..255).
+// Defaults are IC-Light's (ICLIGHT_PIPELINE.md); the fbc model uses 20 steps and CFG 7 by default,
+// see applyVariantDefaults().
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include "chiaro/light/light.h"
+#include "chiaro/sampling/noise_schedule.h"
+
+namespace chiaro::core {
+
+enum class RelightMode {
+    Subject,  // mask = the subject to relight; the background is generated around it
+    Inpaint,  // mask = the region to regenerate; the rest conditions the model
+};
+
+// What conditions the fbc model's background slot.
+enum class FbcBackground {
+    Upload,         // the background image given with the job
+    UploadFlipped,  // the same, mirrored left-right
+    Grey,           // flat grey 64
+    LightMap,       // IC-Light's light gradients (224 -> 32) from the job's light direction
+};
+
+struct RelightJob {
+    cv::Mat image;       // RGB photo (required)
+    cv::Mat mask;        // CV_8UC1, same size as image; empty = the whole photo
+    cv::Mat background;  // RGB, fbc with FbcBackground::Upload / UploadFlipped
+    std::string maskSource = "none";  // for the metadata: "file", "grabcut", "segmenter", "painted", "none"
+
+    RelightMode mode = RelightMode::Subject;
+    LightSettings light;  // no direction = IC-Light's "None" (text-to-image first pass)
+    FbcBackground fbcBackground = FbcBackground::LightMap;
+
+    std::string prompt;
+    std::string addedPrompt = "best quality";
+    std::string negativePrompt = "lowres, bad anatomy, bad hands, cropped, worst quality";
+    uint64_t seed = 12345;
+    int steps = 25;
+    double cfg = 2.0;
+    int width = 512;   // multiple of 64, 256..2048
+    int height = 640;
+    double lowresDenoise = 0.9;
+    double highresScale = 1.5;
+    double highresDenoise = 0.5;
+    SamplerKind sampler = SamplerKind::DpmPp2mSdeKarras;
+    std::optional<BetaSchedule> betaSchedule;  // empty: IC-Light's choice for the sampler
+
+    bool keepUnmasked = false;   // pixels outside the feathered mask are copied from the input
+    bool transparent = false;    // RGBA output with the subject mask as alpha (subject mode)
+    double detailPreserve = 0.0; // 0..1: how much of the photo's fine detail is transferred back
+    int previewEvery = 1;        // latent preview every N steps (0 = none)
+};
+
+// IC-Light's fbc demo defaults (20 steps, CFG 7) for fields still at the fc defaults.
+void applyVariantDefaults(RelightJob& job, const std::string& variant);
+
+// Checks sizes, ranges and combinations; throws Error(Usage) or Error(BadInput) with the reason.
+void validateJob(const RelightJob& job, const std::string& variant);
+
+// The job's parameters (not its pixels) as JSON, for the `chiaro` PNG chunk, the queue and `info`.
+nlohmann::json jobToJson(const RelightJob& job);
+// Restores the parameters written by jobToJson (pixels are left untouched). Unknown keys are ignored;
+// wrong types throw Error(BadInput).
+void jobFromJson(const nlohmann::json& json, RelightJob& job);
+
+// The Stable Diffusion web UI "infotext" for the `parameters` chunk.
+std::string jobInfotext(const RelightJob& job, int outWidth, int outHeight, const std::string& bundleSha);
+
+// Output size after the high-resolution pass: round(W * scale / 64) * 64 (Python rounding).
+cv::Size highresSize(int width, int height, double scale);
+
+}  // namespace chiaro::core

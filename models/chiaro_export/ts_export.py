@@ -1,0 +1,55 @@
+"""TorchScript export of the four bundle modules and their verification after a reload.
+
+Modules are scripted (not traced) so batch, image size and context length (77*k) stay dynamic.
+They are not frozen by default: a frozen module keeps its weights as graph constants, which
+`module.to(device / dtype)` in the C++ engine cannot move or cast (needed for CUDA fp16/bf16).
+"""
+import torch
+
+VERIFY_TOLERANCE = 1e-5
+
+
+def script_and_save(module, path, freeze=False):
+    module.eval()
+    scripted = torch.jit.script(module)
+    if freeze:
+        scripted = torch.jit.freeze(scripted, optimize_numerics=False)
+    scripted.save(path)
+    return scripted
+
+
+def sample_inputs(name, cfgs, concat_channels, generator):
+    """Random inputs for one module; small sizes keep full-size verification quick on CPU."""
+    text, unet = cfgs["text_encoder"], cfgs["unet"]
+    if name == "text_encoder":
+        ids = torch.randint(0, text["vocab_size"], (2, 77), generator=generator)
+        ids[:, 0] = text["bos_token_id"]
+        ids[:, 40:] = text["eos_token_id"]
+        return (ids,)
+    if name == "unet":
+        x = torch.randn(2, 4 + concat_channels, 16, 16, generator=generator)
+        t = torch.tensor([999.0, 1.0])
+        ctx = torch.randn(2, 77, unet["cross_attention_dim"], generator=generator)
+        return (x, t, ctx)
+    if name == "vae_encoder":
+        return (torch.rand(1, 3, 64, 64, generator=generator) * 2 - 1,)
+    return (torch.randn(1, cfgs["vae"]["latent_channels"], 8, 8, generator=generator),)
+
+
+def relative_error(got, want):
+    return float((got - want).abs().max() / want.abs().max().clamp_min(1e-12))
+
+
+def verify(eager, path, inputs):
+    """Reload the saved TorchScript file and compare it with the eager module."""
+    loaded = torch.jit.load(path, map_location="cpu")
+    with torch.no_grad():
+        want = eager(*inputs)
+        got = loaded(*inputs)
+    if list(got.shape) != list(want.shape) or not torch.isfinite(got).all():
+        return float("inf")
+    return relative_error(got, want)
+
+
+def count_parameters(module):
+    return sum(p.numel() for p in module.parameters())

@@ -1,0 +1,27 @@
+#include "progress_bar.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace chiaro::cli {
+
+ProgressBar::ProgressBar() : m_enabled(::isatty(STDERR_FILENO) == 1) {}
+
+void ProgressBar::update(int step, int total, double elapsedSeconds, double etaSeconds) {
+    if (!m_enabled || total <= 0) return;
+    constexpr int kWidth = 30;
+    const int filled = step * kWidth / total;
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.append(static_cast<size_t>(kWidth - filled), '.');
+    std::fprintf(stderr, "\r[%s] %d/%d  %.1f s  ETA %.1f s ", bar.c_str(), step, total, elapsedSeconds, etaSeconds);
+    std::fflush(stderr);
+    m_drawn = true;
+}
+
+void ProgressBar::finish() {
+    if (m_drawn) std::fputc('\n', stderr);
+    m_drawn = false;
+}
+
+}  // namespace chiaro::cli

@@ -1,0 +1,136 @@
+#include "relight_options.h"
+
+#include "chiaro/core/error.h"
+#include "chiaro/core/logging.h"
+#include "chiaro/core/paths.h"
+#include "chiaro/image/image_io.h"
+#include "chiaro/image/pillow_resize.h"
+
+namespace chiaro::cli {
+using core::Error;
+using core::ErrorCode;
+
+void addRelightOptions(ArgParser& p) {
+    p.addOption("mask", "M.png", "subject (or inpaint region) mask, 255 = selected");
+    p.addOption("auto-mask", "KIND", "grabcut | segmenter | none, when no --mask is given", "none");
+    p.addOption("mode", "MODE", "subject (relight the masked subject) | inpaint (regenerate the masked region)", "subject");
+    p.addOption("background", "BG", "background image for the fbc model");
+    p.addOption("background-mode", "MODE", "fbc background: upload | flip | grey | light", "light");
+    p.addOption("light", "AZ,EL", "light direction in degrees (CONTRACTS.md §1)");
+    p.addOption("light-preset", "P", "left | right | top | bottom | front | back | none");
+    p.addOption("color-temp", "K", "light colour temperature in kelvin");
+    p.addOption("intensity", "X", "light intensity 0..2", "1");
+    p.addOption("prompt", "P", "what the picture shows and how it is lit", "");
+    p.addOption("added-prompt", "A", "appended to the prompt", "best quality");
+    p.addOption("negative-prompt", "N", "what to avoid", "lowres, bad anatomy, bad hands, cropped, worst quality");
+    p.addOption("seed", "S", "random seed", "12345");
+    p.addOption("steps", "N", "sampler steps (fc 25, fbc 20)");
+    p.addOption("cfg", "X", "classifier-free guidance scale (fc 2, fbc 7)");
+    p.addOption("width", "W", "first-pass width, multiple of 64 (rounded)", "512");
+    p.addOption("height", "H", "first-pass height, multiple of 64 (rounded)", "640");
+    p.addOption("lowres-denoise", "X", "first-pass denoise when starting from a light map", "0.9");
+    p.addOption("highres-scale", "X", "size factor of the high-resolution pass", "1.5");
+    p.addOption("highres-denoise", "X", "denoise of the high-resolution pass", "0.5");
+    p.addOption("sampler", "NAME", "dpmpp-2m-sde-karras | dpmpp-2m-karras | euler-a | ddim", "dpmpp-2m-sde-karras");
+    p.addOption("detail", "X", "transfer the photo's fine detail back onto the subject, 0..1", "0");
+    p.addOption("models", "DIR", "model bundle folder (default: $CHIARO_MODELS, then the user data folder)");
+    p.addOption("device", "D", "auto | cpu | cuda", "auto");
+    p.addOption("precision", "P", "auto | fp32 | fp16 | bf16", "auto");
+    p.addOption("threads", "N", "CPU threads (0 = all cores)", "0");
+    p.addOption("bit-depth", "N", "PNG bit depth, 8 or 16", "8");
+    p.addFlag("keep-unmasked", "keep pixels outside the feathered mask identical to the input");
+    p.addFlag("transparent", "RGBA output with the subject mask as alpha");
+}
+
+static int roundTo64(int value, const char* name) {
+    int rounded = static_cast<int>(core::pythonRound(value / 64.0) * 64);
+    if (rounded != value) core::namedLogger("cli")->warn("--{} {} rounded to {}", name, value, rounded);
+    return rounded;
+}
+
+RelightCliSettings parseRelightOptions(const ArgParser& p) {
+    RelightCliSettings s;
+    core::RelightJob& job = s.job;
+    const std::string mode = p.value("mode");
+    if (mode != "subject" && mode != "inpaint") throw Error(ErrorCode::Usage, "--mode must be subject or inpaint");
+    job.mode = mode == "inpaint" ? core::RelightMode::Inpaint : core::RelightMode::Subject;
+    if (p.isSet("light") && p.isSet("light-preset")) {
+        throw Error(ErrorCode::Usage, "give either --light or --light-preset, not both");
+    }
+    if (p.isSet("light")) {
+        job.light.direction = core::parseLightDirection(p.value("light"));
+    } else if (p.isSet("light-preset")) {
+        auto preset = core::parseLightPreset(p.value("light-preset"));
+        if (!preset) throw Error(ErrorCode::Usage, "unknown --light-preset '" + p.value("light-preset") + "'");
+        job.light.direction = core::presetDirection(*preset);
+    }
+    if (p.isSet("color-temp")) job.light.color = core::LightColor::fromKelvin(p.doubleValue("color-temp", 6500));
+    job.light.intensity = p.doubleValue("intensity", 1.0);
+    job.prompt = p.value("prompt");
+    job.addedPrompt = p.value("added-prompt");
+    job.negativePrompt = p.value("negative-prompt");
+    const std::string seed = p.value("seed");
+    try {
+        size_t used = 0;
+        job.seed = std::stoull(seed, &used);
+        if (used != seed.size()) throw std::invalid_argument(seed);
+    } catch (const std::exception&) {
+        throw Error(ErrorCode::Usage, "--seed expects a non-negative integer, got '" + seed + "'");
+    }
+    job.steps = p.intValue("steps", job.steps);
+    job.cfg = p.doubleValue("cfg", job.cfg);
+    s.stepsGiven = p.isSet("steps");
+    s.cfgGiven = p.isSet("cfg");
+    s.job.width = roundTo64(p.intValue("width", 512), "width");
+    s.job.height = roundTo64(p.intValue("height", 640), "height");
+    job.lowresDenoise = p.doubleValue("lowres-denoise", 0.9);
+    job.highresScale = p.doubleValue("highres-scale", 1.5);
+    job.highresDenoise = p.doubleValue("highres-denoise", 0.5);
+    job.sampler = core::parseSamplerKind(p.value("sampler"));
+    job.detailPreserve = p.doubleValue("detail", 0.0);
+    job.keepUnmasked = p.isSet("keep-unmasked");
+    job.transparent = p.isSet("transparent");
+    const std::string bgMode = p.value("background-mode");
+    if (bgMode == "upload") job.fbcBackground = core::FbcBackground::Upload;
+    else if (bgMode == "flip") job.fbcBackground = core::FbcBackground::UploadFlipped;
+    else if (bgMode == "grey" || bgMode == "gray") job.fbcBackground = core::FbcBackground::Grey;
+    else if (bgMode == "light") job.fbcBackground = core::FbcBackground::LightMap;
+    else throw Error(ErrorCode::Usage, "--background-mode must be upload, flip, grey or light");
+    s.backgroundPath = p.valueOr("background", "");
+    if (!s.backgroundPath.empty() && !p.isSet("background-mode")) job.fbcBackground = core::FbcBackground::Upload;
+
+    s.maskPath = p.valueOr("mask", "");
+    s.autoMask = p.value("auto-mask");
+    if (s.autoMask != "none" && s.autoMask != "grabcut" && s.autoMask != "segmenter") {
+        throw Error(ErrorCode::Usage, "--auto-mask must be grabcut, segmenter or none");
+    }
+    s.modelsDir = p.valueOr("models", core::defaultModelsDir());
+    s.engine.device = p.value("device");
+    s.engine.precision = p.value("precision");
+    s.engine.threads = p.intValue("threads", 0);
+    s.bitDepth = p.intValue("bit-depth", 8);
+    if (s.bitDepth != 8 && s.bitDepth != 16) throw Error(ErrorCode::Usage, "--bit-depth must be 8 or 16");
+    s.previewDir = p.valueOr("preview-dir", "");
+    return s;
+}
+
+void applyVariantDefaults(RelightCliSettings& s, const std::string& variant) {
+    if (variant != "fbc") return;
+    if (!s.stepsGiven) s.job.steps = 20;
+    if (!s.cfgGiven) s.job.cfg = 7.0;
+}
+
+void loadJobImages(RelightCliSettings& s, const std::string& inputPath) {
+    s.job.image = core::loadImageRgb(inputPath);
+    if (!s.maskPath.empty()) {
+        s.job.mask = core::loadMask(s.maskPath, s.job.image.size());
+        s.job.maskSource = "file";
+    } else if (s.autoMask == "segmenter") {
+        throw Error(ErrorCode::ModelBundle, "--auto-mask segmenter needs a bundle with segmenter.pt (not available yet)");
+    } else if (s.autoMask == "grabcut") {
+        throw Error(ErrorCode::Usage, "--auto-mask grabcut: use `chiaro-cli mask` first, then --mask");
+    }
+    if (!s.backgroundPath.empty()) s.job.background = core::loadImageRgb(s.backgroundPath);
+}
+
+}  // namespace chiaro::cli

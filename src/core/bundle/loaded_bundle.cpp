@@ -1,0 +1,149 @@
+#include "loaded_bundle.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <torch/torch.h>
+
+#include "chiaro/bundle/bundle_verify.h"
+#include "chiaro/core/error.h"
+#include "chiaro/core/logging.h"
+#include "chiaro/core/paths.h"
+#include "module_checks.h"
+#include "module_probe.h"
+
+namespace chiaro::core {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// TorchScript archives are zip files; anything else (a pickle, an HTML error page saved as .pt)
+// is refused before LibTorch sees it.
+bool hasZipHeader(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+torch::jit::Module loadModule(const BundleManifest& manifest, const std::string& name,
+                              const ComputeTarget& target) {
+    const std::string& file = manifest.files.at(name).path;
+    const std::string path = manifest.filePath(name);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        throw Error(ErrorCode::ModelBundle, file + ": missing");
+    }
+    if (!hasZipHeader(path)) {
+        throw Error(ErrorCode::ModelBundle, file + ": not a TorchScript archive (no zip header)");
+    }
+    torch::jit::Module module;
+    try {
+        module = torch::jit::load(path, torch::Device(torch::kCPU));
+    } catch (const std::exception& e) {
+        throw Error(ErrorCode::ModelBundle,
+                    file + ": not a TorchScript archive (" + torchErrorSummary(e) + ")");
+    }
+    if (!module.find_method("forward")) {
+        throw Error(ErrorCode::ModelBundle, file + ": the TorchScript module has no forward()");
+    }
+    module.eval();
+    try {
+        module.to(target.device, moduleDtype(name, target));
+    } catch (const std::exception& e) {
+        throw Error(ErrorCode::ModelBundle, file + ": cannot move to " + target.describe() + " (" +
+                                                torchErrorSummary(e) + ")");
+    }
+    return module;
+}
+
+torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::string& name,
+                                const ComputeTarget& target) {
+    auto start = Clock::now();
+    torch::jit::Module module = loadModule(manifest, name, target);
+    double loadSeconds = secondsSince(start);
+    start = Clock::now();
+    probeModule(name, module, manifest, target);
+    coreLog().debug("{}: loaded in {:.3f} s, probed in {:.3f} s on {}", manifest.files.at(name).path,
+                    loadSeconds, secondsSince(start), target.describe());
+    return module;
+}
+
+void applyThreads(const LoadOptions& options) {
+    int threads = options.threads > 0 ? options.threads : hardwareThreads();
+    if (torch::get_num_threads() != threads) torch::set_num_threads(threads);
+}
+
+}  // namespace
+
+std::vector<std::string> bundleModuleNames(const BundleManifest& manifest) {
+    std::vector<std::string> names = {"text_encoder", "unet", "vae_encoder", "vae_decoder"};
+    if (manifest.hasSegmenter()) names.push_back("segmenter");
+    return names;
+}
+
+std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptions& options) {
+    auto start = Clock::now();
+    auto bundle = std::make_shared<LoadedBundle>();
+    bundle->manifest = readBundleManifest(dir);
+    const BundleManifest& manifest = bundle->manifest;
+    if (options.verify) {
+        BundleVerification verification = verifyBundleFiles(manifest, options.verifyOptions);
+        if (!verification.ok) {
+            throw Error(ErrorCode::ModelBundle, verification.problemMessage(manifest));
+        }
+    }
+    ComputeTarget target = resolveComputeTarget(options);
+    applyThreads(options);
+    bundle->device = target.device;
+    bundle->dtype = target.dtype;
+    bundle->vaeDtype = target.vaeDtype;
+    bundle->textEncoder = loadAndProbe(manifest, "text_encoder", target);
+    bundle->unet = loadAndProbe(manifest, "unet", target);
+    bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target);
+    bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target);
+    if (manifest.hasSegmenter()) bundle->segmenter = loadAndProbe(manifest, "segmenter", target);
+    coreLog().debug("{}: bundle ({}) loaded in {:.3f} s on {}", manifest.dir, manifest.variant,
+                    secondsSince(start), target.describe());
+    return bundle;
+}
+
+ModuleCheckResult checkBundleModules(const BundleManifest& manifest, const LoadOptions& options,
+                                     const std::vector<std::string>& skip) {
+    ModuleCheckResult result;
+    ComputeTarget target;
+    try {
+        target = resolveComputeTarget(options);
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::Usage) throw;
+        result.checks.push_back({"device", e.what(), e.code()});
+        return result;
+    }
+    applyThreads(options);
+    result.device = target.describe();
+    result.checks.push_back({"device", "", ErrorCode::Ok});
+    for (const std::string& name : bundleModuleNames(manifest)) {
+        if (std::find(skip.begin(), skip.end(), name) != skip.end()) {
+            result.checks.push_back({name, "skipped: its file failed verification", ErrorCode::ModelBundle});
+            continue;
+        }
+        try {
+            loadAndProbe(manifest, name, target);
+            result.checks.push_back({name, "", ErrorCode::Ok});
+        } catch (const Error& e) {
+            result.checks.push_back({name, e.what(), e.code()});
+        } catch (const std::exception& e) {
+            result.checks.push_back({name, manifest.files.at(name).path + ": " + torchErrorSummary(e),
+                                     ErrorCode::ModelBundle});
+        }
+    }
+    return result;
+}
+
+}  // namespace chiaro::core

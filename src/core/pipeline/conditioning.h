@@ -1,0 +1,30 @@
+#pragma once
+// The image side of IC-Light's conditioning, in 8-bit RGB exactly as the reference computes it
+// (no LibTorch here): the grey-background foreground, the fbc background slot, and the final
+// compositing of the generated picture with the photo.
+#include <opencv2/core.hpp>
+
+#include "chiaro/pipeline/relight_job.h"
+
+namespace chiaro::core {
+
+// The matte the model sees as "foreground": subject mode = the mask, inpaint mode = its inverse,
+// no mask = everything. CV_8UC1 at the photo's size.
+cv::Mat foregroundMatte(const RelightJob& job);
+
+// IC-Light's fg: clip(127 + (img - 127) * alpha, 0, 255) truncated to uint8, alpha = matte / 255
+// (float32), computed at the photo's resolution (before any resize), as the reference does.
+cv::Mat compositeOnGrey(const cv::Mat& rgb, const cv::Mat& matte);
+
+// The fbc background source image before resize_and_center_crop: the upload (maybe mirrored), flat
+// grey 64 at W × H, or the light gradient at W × H.
+cv::Mat fbcBackgroundSource(const RelightJob& job, int width, int height);
+
+// The fc first pass's initial image: the light map at W × H, or empty for "None".
+cv::Mat fcInitialLightImage(const RelightJob& job, int width, int height);
+
+// Post-processing at the output size: detail transfer, keep-unmasked compositing and the alpha of
+// transparent output. `generated` is RGB at the output size; returns RGB or RGBA.
+cv::Mat finishOutput(const RelightJob& job, const cv::Mat& generated);
+
+}  // namespace chiaro::core

@@ -1,0 +1,273 @@
+#include "chiaro/pipeline/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include <torch/cuda.h>
+
+#include "bundle/loaded_bundle.h"
+#include "chiaro/core/logging.h"
+#include "chiaro/core/paths.h"
+#include "chiaro/image/image_io.h"
+#include "chiaro/image/pillow_resize.h"
+#include "chiaro/text/clip_tokenizer.h"
+#include "chiaro/text/prompt_chunks.h"
+#include "conditioning.h"
+#include "diffusion_pass.h"
+#include "torch_bridge.h"
+
+namespace chiaro::core {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Translates LibTorch's exceptions at the boundary into Chiaro errors naming the stage.
+template <typename Fn>
+auto torchStage(const char* stage, Fn&& fn) -> decltype(fn()) {
+    try {
+        return fn();
+    } catch (const c10::Error& e) {
+        const std::string what = e.what_without_backtrace();
+        if (what.find("out of memory") != std::string::npos) {
+            throw Error(ErrorCode::Failure, std::string(stage) + ": out of GPU memory (" +
+                                                "retry at a lower size, fp16, or on the CPU)");
+        }
+        throw Error(ErrorCode::Failure, std::string(stage) + ": " + what.substr(0, what.find('\n')));
+    }
+}
+
+}  // namespace
+
+struct Engine::Impl {
+    std::shared_ptr<LoadedBundle> bundle;
+    std::optional<ClipTokenizer> tokenizer;
+    EngineOptions options;
+    std::string dir;
+
+    torch::Tensor encodeText(const std::string& text) {
+        const auto& m = bundle->manifest;
+        std::vector<TokenChunk> chunks = chunkPrompt(tokenizer->encode(text), m.bosId, m.eosId, m.padId);
+        return encodeChunks(chunks);
+    }
+
+    torch::Tensor encodeChunks(const std::vector<TokenChunk>& chunks) {
+        auto ids = torch::empty({static_cast<long>(chunks.size()), kClipContextLength}, torch::kInt64);
+        for (size_t i = 0; i < chunks.size(); ++i) {
+            for (int j = 0; j < kClipContextLength; ++j) ids[i][j] = chunks[i][j];
+        }
+        auto out = bundle->textEncoder.forward({ids.to(bundle->device)}).toTensor().to(torch::kFloat32);
+        // k chunks of [77, hidden] side by side along the token axis: [1, 77k, hidden].
+        return out.reshape({1, -1, out.size(2)});
+    }
+
+    // IC-Light's encode_prompt_pair: both prompts chunked, counts paired by repetition.
+    std::pair<torch::Tensor, torch::Tensor> encodePromptPair(const std::string& positive, const std::string& negative) {
+        const auto& m = bundle->manifest;
+        auto pos = chunkPrompt(tokenizer->encode(positive), m.bosId, m.eosId, m.padId);
+        auto neg = chunkPrompt(tokenizer->encode(negative), m.bosId, m.eosId, m.padId);
+        pairChunkCounts(pos, neg);
+        return {encodeChunks(pos), encodeChunks(neg)};
+    }
+
+    torch::Tensor vaeEncode(const std::vector<cv::Mat>& images) {
+        auto x = imagesToTensor(images).to(bundle->device, bundle->vaeDtype);
+        return bundle->vaeEncoder.forward({x}).toTensor().to(torch::kFloat32);
+    }
+
+    torch::Tensor vaeDecode(const torch::Tensor& latent) {
+        auto x = latent.to(bundle->vaeDtype);
+        return bundle->vaeDecoder.forward({x}).toTensor().to(torch::kFloat32);
+    }
+
+    // fc: the foreground latent; fbc: foreground and background latents side by side in channels.
+    torch::Tensor concatCond(const cv::Mat& fgFull, const cv::Mat& bgSource, int width, int height) {
+        cv::Mat fg = resizeAndCenterCrop(fgFull, width, height);
+        if (bgSource.empty()) return vaeEncode({fg});
+        cv::Mat bg = resizeAndCenterCrop(bgSource, width, height);
+        auto both = vaeEncode({fg, bg});
+        return torch::cat({both.slice(0, 0, 1), both.slice(0, 1, 2)}, 1);
+    }
+
+    // Fills `result` as it goes, so a cancelled or failed job still reports the work done.
+    void run(const RelightJob& input, const RunHooks& hooks, const CancelToken& cancel, RelightResult& result);
+};
+
+Engine::Engine() : m_impl(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+void Engine::load(const std::string& bundleDir, const EngineOptions& options) {
+    if (m_impl->bundle && m_impl->dir == bundleDir && m_impl->options.device == options.device &&
+        m_impl->options.precision == options.precision) {
+        m_impl->options.threads = options.threads;
+        return;  // models stay loaded across jobs
+    }
+    auto start = Clock::now();
+    LoadOptions load;
+    load.device = options.device;
+    load.precision = options.precision;
+    load.verify = options.verify;
+    load.threads = options.threads;
+    auto bundle = loadBundle(bundleDir, load);
+    auto tokenizer = ClipTokenizer::fromBundleDir(bundleDir);
+    m_impl->bundle = std::move(bundle);
+    m_impl->tokenizer.emplace(std::move(tokenizer));
+    m_impl->options = options;
+    m_impl->dir = bundleDir;
+    coreLog().info("loaded bundle {} ({}) in {:.2f} s", bundleDir, m_impl->bundle->manifest.variant,
+                   secondsSince(start));
+}
+
+bool Engine::isLoaded() const { return m_impl->bundle != nullptr; }
+std::string Engine::bundleDir() const { return m_impl->dir; }
+std::string Engine::variant() const { return m_impl->bundle ? m_impl->bundle->manifest.variant : ""; }
+std::string Engine::bundleSha256() const { return m_impl->bundle ? m_impl->bundle->manifest.manifestSha256 : ""; }
+std::string Engine::deviceName() const { return m_impl->bundle ? m_impl->bundle->device.str() : "none"; }
+
+RelightResult Engine::run(const RelightJob& job, const RunHooks& hooks, const CancelToken& cancel) {
+    auto start = Clock::now();
+    RelightResult result;
+    try {
+        m_impl->run(job, hooks, cancel, result);
+    } catch (const std::exception& e) {
+        result.image.release();
+        result.status = Status::fromException(e);
+        if (result.status.code == ErrorCode::Cancelled) result.status.message = "cancelled";
+        coreLog().log(result.status.code == ErrorCode::Cancelled ? spdlog::level::info : spdlog::level::err,
+                      "job failed: {}", result.status.message);
+    }
+    result.seconds = secondsSince(start);
+    return result;
+}
+
+void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const CancelToken& cancel,
+                       RelightResult& result) {
+    if (!bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
+    c10::InferenceMode guard;
+    const auto start = Clock::now();
+    const std::string& variant = bundle->manifest.variant;
+    RelightJob job = input;
+    validateJob(job, variant);
+    torch::set_num_threads(options.threads > 0 ? options.threads : hardwareThreads());
+    auto stage = [&](const std::string& s) { if (hooks.onStage) hooks.onStage(s); coreLog().debug("{}", s); };
+
+    auto generator = at::detail::createCPUGenerator(job.seed);
+    auto [cond, uncond] = torchStage("text encoder", [&] {
+        return encodePromptPair(job.prompt + ", " + job.addedPrompt, job.negativePrompt);
+    });
+    const bool guided = job.cfg > 1.0;
+    torch::Tensor context = guided ? torch::cat({uncond, cond}, 0) : cond;
+
+    const cv::Mat fgFull = compositeOnGrey(job.image, foregroundMatte(job));
+    const cv::Mat bgSource = variant == "fbc" ? fbcBackgroundSource(job, job.width, job.height) : cv::Mat();
+    const cv::Mat lightImage = variant == "fc" ? fcInitialLightImage(job, job.width, job.height) : cv::Mat();
+
+    ScheduleConfig schedule;
+    schedule.betaSchedule = job.betaSchedule.value_or(defaultBetaSchedule(job.sampler));
+    PassInputs pass;
+    pass.unet = &bundle->unet;
+    pass.unetDtype = bundle->dtype;
+    pass.device = bundle->device;
+    pass.sampler = job.sampler;
+    pass.schedule = schedule;
+    pass.context = context.to(bundle->device);
+    pass.cfg = job.cfg;
+    pass.latentShape = {1, bundle->manifest.latentChannels, job.height / 8, job.width / 8};
+    pass.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, job.width, job.height); });
+    if (!lightImage.empty()) {
+        pass.cleanLatent = torchStage("VAE encoder", [&] { return vaeEncode({lightImage}); });
+        pass.strength = job.lowresDenoise;
+        pass.inferenceSteps = static_cast<int>(pythonRound(job.steps / job.lowresDenoise));
+    } else {
+        pass.inferenceSteps = job.steps;
+    }
+
+    const cv::Size hr = highresSize(job.width, job.height, job.highresScale);
+    PassInputs pass2 = pass;
+    pass2.inferenceSteps = static_cast<int>(pythonRound(job.steps / job.highresDenoise));
+    pass2.strength = job.highresDenoise;
+    pass2.cleanLatent = torch::zeros({1, 4, hr.height / 8, hr.width / 8});  // for the step count only
+
+    PassProgress progress;
+    progress.totalSteps = passStepCount(pass) + passStepCount(pass2);
+    progress.previewEvery = job.previewEvery;
+    progress.elapsed = [start] { return secondsSince(start); };
+
+    stage("pass 1: " + std::to_string(passStepCount(pass)) + " steps at " + std::to_string(job.width) + "x" +
+          std::to_string(job.height));
+    torch::Tensor latent = torchStage("UNet (pass 1)", [&] {
+        return runDiffusionPass(pass, generator, hooks, cancel, progress, &result.unetCalls);
+    });
+    if (cancel.mode() != CancelMode::None) throw Error(ErrorCode::Cancelled, "cancelled");
+
+    stage("high-resolution pass at " + std::to_string(hr.width) + "x" + std::to_string(hr.height));
+    cv::Mat lowres = torchStage("VAE decoder", [&] { return tensorToImage(vaeDecode(latent)[0]); });
+    cv::Mat upscaled = resizeWithoutCrop(lowres, hr.width, hr.height);
+    pass2.cleanLatent = torchStage("VAE encoder", [&] { return vaeEncode({upscaled}); });
+    const int w2 = static_cast<int>(pass2.cleanLatent->size(3)) * 8;
+    const int h2 = static_cast<int>(pass2.cleanLatent->size(2)) * 8;
+    pass2.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, w2, h2); });
+    progress.stepsBefore = passStepCount(pass);
+    latent = torchStage("UNet (pass 2)", [&] {
+        return runDiffusionPass(pass2, generator, hooks, cancel, progress, &result.unetCalls);
+    });
+
+    torch::Tensor decoded = torchStage("VAE decoder", [&] { return vaeDecode(latent); });
+    requireFinite(decoded, "the VAE decoder");
+    cv::Mat generated = variant == "fbc" ? tensorToImageUnitScale(decoded[0]) : tensorToImage(decoded[0]);
+    result.image = finishOutput(job, generated);
+    result.job = jobToJson(job);
+    result.job["variant"] = variant;
+    result.job["bundle_sha256"] = bundle->manifest.manifestSha256;
+    result.job["output_size"] = {generated.cols, generated.rows};
+    result.job["version"] = CHIARO_VERSION;
+    result.infotext = jobInfotext(job, generated.cols, generated.rows, bundle->manifest.manifestSha256);
+    result.status = Status::success();
+}
+
+Engine::StageTimes Engine::timeStages(int width, int height, int repeats) {
+    if (!m_impl->bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
+    c10::InferenceMode guard;
+    auto& b = *m_impl->bundle;
+    torch::set_num_threads(m_impl->options.threads > 0 ? m_impl->options.threads : hardwareThreads());
+    auto timeIt = [repeats](auto&& fn) {
+        fn();  // warm-up (allocations, lazy init)
+        std::vector<double> times;
+        for (int i = 0; i < std::max(1, repeats); ++i) {
+            auto s = Clock::now();
+            fn();
+            times.push_back(secondsSince(s));
+        }
+        std::sort(times.begin(), times.end());
+        return times[times.size() / 2];
+    };
+    StageTimes t;
+    cv::Mat grey(height, width, CV_8UC3, cv::Scalar::all(127));
+    t.textEncode = timeIt([&] { m_impl->encodeText("a photo of a cup of coffee, soft studio lighting"); });
+    t.vaeEncode = timeIt([&] { m_impl->vaeEncode({grey}); });
+    auto latent = torch::randn({1, b.manifest.latentChannels, height / 8, width / 8}).to(b.device);
+    auto x = torch::randn({2, b.manifest.latentChannels + b.manifest.concatChannels, height / 8, width / 8})
+                 .to(b.device, b.dtype);
+    auto tt = torch::full({2}, 500.0f).to(b.device);
+    auto ctx = torch::randn({2, 77, b.manifest.hiddenSize}).to(b.device, b.dtype);
+    t.unetStep = timeIt([&] { b.unet.forward({x, tt, ctx}).toTensor(); if (b.device.is_cuda()) torch::cuda::synchronize(); });
+    t.vaeDecode = timeIt([&] { m_impl->vaeDecode(latent); });
+    return t;
+}
+
+void saveRelightResult(const std::string& path, const RelightResult& result, int bitDepth) {
+    PngWriteOptions options;
+    options.bitDepth = bitDepth;
+    // tEXt is Latin-1: prompts with other characters go to an iTXt chunk of the same keyword.
+    const bool ascii = std::all_of(result.infotext.begin(), result.infotext.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    (ascii ? options.metadata.latin1 : options.metadata.utf8)["parameters"] = result.infotext;
+    options.metadata.utf8["chiaro"] = result.job.dump();
+    savePng(path, result.image, options);
+}
+
+}  // namespace chiaro::core

@@ -1,0 +1,201 @@
+#include "chiaro/pipeline/relight_job.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "chiaro/core/error.h"
+#include "chiaro/image/pillow_resize.h"
+
+namespace chiaro::core {
+namespace {
+
+constexpr int kMinSide = 256;
+constexpr int kMaxSide = 2048;
+constexpr int kMaxHighresSide = 4096;
+
+const char* modeName(RelightMode mode) { return mode == RelightMode::Subject ? "subject" : "inpaint"; }
+
+const char* fbcBackgroundName(FbcBackground b) {
+    switch (b) {
+        case FbcBackground::Upload: return "upload";
+        case FbcBackground::UploadFlipped: return "flip";
+        case FbcBackground::Grey: return "grey";
+        case FbcBackground::LightMap: return "light";
+    }
+    return "light";
+}
+
+FbcBackground parseFbcBackground(const std::string& name) {
+    if (name == "upload") return FbcBackground::Upload;
+    if (name == "flip") return FbcBackground::UploadFlipped;
+    if (name == "grey" || name == "gray") return FbcBackground::Grey;
+    if (name == "light") return FbcBackground::LightMap;
+    throw Error(ErrorCode::BadInput, "unknown fbc background '" + name + "'");
+}
+
+std::string formatNumber(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+}  // namespace
+
+void applyVariantDefaults(RelightJob& job, const std::string& variant) {
+    if (variant != "fbc") return;
+    const RelightJob fcDefaults;
+    if (job.steps == fcDefaults.steps) job.steps = 20;
+    if (job.cfg == fcDefaults.cfg) job.cfg = 7.0;
+}
+
+cv::Size highresSize(int width, int height, double scale) {
+    return {static_cast<int>(pythonRound(width * scale / 64.0) * 64),
+            static_cast<int>(pythonRound(height * scale / 64.0) * 64)};
+}
+
+void validateJob(const RelightJob& job, const std::string& variant) {
+    auto usage = [](const std::string& what) { throw Error(ErrorCode::Usage, what); };
+    if (job.image.empty() || job.image.type() != CV_8UC3) usage("the job has no RGB image");
+    if (!job.mask.empty() && (job.mask.type() != CV_8UC1 || job.mask.size() != job.image.size())) {
+        throw Error(ErrorCode::BadInput, "the mask must be a grey image of the photo's size");
+    }
+    for (int side : {job.width, job.height}) {
+        if (side % 64 != 0) usage("width and height must be multiples of 64, got " + std::to_string(side));
+        if (side < kMinSide || side > kMaxSide) {
+            usage("width and height must be within " + std::to_string(kMinSide) + "..." +
+                  std::to_string(kMaxSide) + ", got " + std::to_string(side));
+        }
+    }
+    if (job.steps < 1 || job.steps > 500) usage("steps must be within 1...500");
+    if (!(job.cfg >= 0.0 && job.cfg <= 50.0)) usage("cfg must be within 0...50");
+    if (!(job.lowresDenoise > 0.0 && job.lowresDenoise <= 1.0)) usage("lowres denoise must be within (0, 1]");
+    if (!(job.highresDenoise > 0.0 && job.highresDenoise <= 1.0)) usage("highres denoise must be within (0, 1]");
+    if (!(job.highresScale >= 1.0 && job.highresScale <= 3.0)) usage("highres scale must be within 1...3");
+    cv::Size hr = highresSize(job.width, job.height, job.highresScale);
+    if (hr.width > kMaxHighresSide || hr.height > kMaxHighresSide) {
+        usage("the high-resolution pass would be " + std::to_string(hr.width) + "x" +
+              std::to_string(hr.height) + ", over " + std::to_string(kMaxHighresSide));
+    }
+    if (!(job.detailPreserve >= 0.0 && job.detailPreserve <= 1.0)) usage("detail preservation must be within 0...1");
+    if (job.mode == RelightMode::Inpaint && job.mask.empty()) usage("inpaint mode needs a mask of the region to regenerate");
+    if (job.mode == RelightMode::Inpaint && job.transparent) usage("--transparent applies to subject mode only");
+    if (variant == "fbc") {
+        bool needsUpload = job.fbcBackground == FbcBackground::Upload ||
+                           job.fbcBackground == FbcBackground::UploadFlipped;
+        if (needsUpload && (job.background.empty() || job.background.type() != CV_8UC3)) {
+            usage("this background mode needs a background image (--background)");
+        }
+        if (job.fbcBackground == FbcBackground::LightMap && !job.light.direction) {
+            usage("the fbc model needs a light direction or a background image");
+        }
+    } else if (!job.background.empty()) {
+        throw Error(ErrorCode::ModelBundle,
+                    "a background image needs an fbc bundle; this bundle is '" + variant + "'");
+    }
+}
+
+nlohmann::json jobToJson(const RelightJob& job) {
+    nlohmann::json light = {{"color", {job.light.color.r, job.light.color.g, job.light.color.b}},
+                            {"intensity", job.light.intensity}};
+    if (job.light.direction) {
+        light["azimuth"] = job.light.direction->azimuth;
+        light["elevation"] = job.light.direction->elevation;
+    } else {
+        light["preset"] = "none";
+    }
+    return {
+        {"mode", modeName(job.mode)},
+        {"light", light},
+        {"fbc_background", fbcBackgroundName(job.fbcBackground)},
+        {"prompt", job.prompt},
+        {"added_prompt", job.addedPrompt},
+        {"negative_prompt", job.negativePrompt},
+        {"seed", job.seed},
+        {"steps", job.steps},
+        {"cfg", job.cfg},
+        {"width", job.width},
+        {"height", job.height},
+        {"lowres_denoise", job.lowresDenoise},
+        {"highres_scale", job.highresScale},
+        {"highres_denoise", job.highresDenoise},
+        {"sampler", samplerName(job.sampler)},
+        {"beta_schedule", job.betaSchedule ? (*job.betaSchedule == BetaSchedule::Linear ? "linear" : "scaled_linear")
+                                           : "default"},
+        {"keep_unmasked", job.keepUnmasked},
+        {"transparent", job.transparent},
+        {"detail_preserve", job.detailPreserve},
+        {"mask_source", job.maskSource},
+    };
+}
+
+void jobFromJson(const nlohmann::json& json, RelightJob& job) {
+    try {
+        if (!json.is_object()) throw Error(ErrorCode::BadInput, "the job is not a JSON object");
+        auto get = [&](const char* key, auto& field) {
+            if (json.contains(key)) field = json.at(key).get<std::decay_t<decltype(field)>>();
+        };
+        if (json.contains("mode")) {
+            job.mode = json.at("mode").get<std::string>() == "inpaint" ? RelightMode::Inpaint : RelightMode::Subject;
+        }
+        if (json.contains("light")) {
+            const auto& light = json.at("light");
+            if (light.contains("azimuth") && light.contains("elevation")) {
+                job.light.direction = LightDirection::normalized(light.at("azimuth").get<double>(),
+                                                                 light.at("elevation").get<double>());
+            } else {
+                job.light.direction.reset();
+            }
+            if (light.contains("color") && light.at("color").size() == 3) {
+                job.light.color = {light["color"][0].get<double>(), light["color"][1].get<double>(),
+                                   light["color"][2].get<double>()};
+            }
+            if (light.contains("intensity")) job.light.intensity = light.at("intensity").get<double>();
+        }
+        if (json.contains("fbc_background")) job.fbcBackground = parseFbcBackground(json.at("fbc_background"));
+        get("prompt", job.prompt);
+        get("added_prompt", job.addedPrompt);
+        get("negative_prompt", job.negativePrompt);
+        get("seed", job.seed);
+        get("steps", job.steps);
+        get("cfg", job.cfg);
+        get("width", job.width);
+        get("height", job.height);
+        get("lowres_denoise", job.lowresDenoise);
+        get("highres_scale", job.highresScale);
+        get("highres_denoise", job.highresDenoise);
+        if (json.contains("sampler")) job.sampler = parseSamplerKind(json.at("sampler").get<std::string>());
+        if (json.contains("beta_schedule")) {
+            std::string b = json.at("beta_schedule");
+            if (b == "linear") job.betaSchedule = BetaSchedule::Linear;
+            else if (b == "scaled_linear") job.betaSchedule = BetaSchedule::ScaledLinear;
+            else job.betaSchedule.reset();
+        }
+        get("keep_unmasked", job.keepUnmasked);
+        get("transparent", job.transparent);
+        get("detail_preserve", job.detailPreserve);
+        get("mask_source", job.maskSource);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(ErrorCode::BadInput, std::string("malformed job JSON: ") + e.what());
+    }
+}
+
+std::string jobInfotext(const RelightJob& job, int outWidth, int outHeight, const std::string& bundleSha) {
+    std::ostringstream out;
+    out << job.prompt;
+    if (!job.addedPrompt.empty()) out << ", " << job.addedPrompt;
+    out << "\nNegative prompt: " << job.negativePrompt << "\n";
+    out << "Steps: " << job.steps << ", Sampler: " << samplerName(job.sampler)
+        << ", CFG scale: " << formatNumber(job.cfg) << ", Seed: " << job.seed << ", Size: " << outWidth << "x"
+        << outHeight << ", Model hash: " << bundleSha.substr(0, 10) << ", Light: ";
+    if (job.light.direction) {
+        out << formatNumber(job.light.direction->azimuth) << "," << formatNumber(job.light.direction->elevation);
+    } else {
+        out << "none";
+    }
+    out << ", Lowres denoise: " << formatNumber(job.lowresDenoise) << ", Hires upscale: "
+        << formatNumber(job.highresScale) << ", Denoising strength: " << formatNumber(job.highresDenoise)
+        << ", Mode: " << modeName(job.mode) << ", Version: Chiaro " << CHIARO_VERSION;
+    return out.str();
+}
+
+}  // namespace chiaro::core

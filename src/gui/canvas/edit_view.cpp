@@ -1,0 +1,137 @@
+#include "canvas/edit_view.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMenu>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include "canvas/mask_canvas.h"
+#include "canvas/mask_document.h"
+#include "canvas/mask_toolbar.h"
+#include "chiaro/mask/mask_ops.h"
+
+namespace chiaro::gui {
+
+EditView::EditView(QWidget* parent) : QWidget(parent) {
+    m_document = new MaskDocument(this);
+    m_canvas = new MaskCanvas(m_document, this);
+    m_toolBar = new MaskToolBar(m_canvas, this);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_toolBar);
+    layout->addWidget(m_canvas, 1);
+    buildMaskMenu();
+    // Toolbar shortcuts (tools, fit, 100 %) must also work while the canvas has the focus.
+    for (QAction* action : m_toolBar->actions())
+        if (!action->shortcut().isEmpty()) addAction(action);
+    connect(m_document, &MaskDocument::autoSelectFinished, this,
+            [this](bool, const QString& text) { Q_EMIT message(text); });
+}
+
+void EditView::setPhoto(const QImage& photo, const QString& path) {
+    m_photoPath = path;
+    m_document->setPhoto(photo);
+    if (m_document->loadSidecarMask(path))
+        Q_EMIT message(tr("Loaded the mask %1").arg(QFileInfo(MaskDocument::sidecarMaskPath(path)).fileName()));
+}
+
+QAction* EditView::addMaskAction(const QString& text, const QKeySequence& key, const std::function<void()>& run) {
+    QAction* action = m_maskMenu->addAction(text);
+    action->setShortcut(key);
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(action);  // shortcuts work while the canvas has focus
+    connect(action, &QAction::triggered, this, run);
+    return action;
+}
+
+void EditView::buildMaskMenu() {
+    m_maskMenu = new QMenu(tr("Mask"), this);
+    QUndoStack* undo = m_document->undoStack();
+    QAction* undoAction = undo->createUndoAction(this, tr("Undo"));
+    undoAction->setShortcut(QKeySequence::Undo);
+    QAction* redoAction = undo->createRedoAction(this, tr("Redo"));
+    redoAction->setShortcut(QKeySequence::Redo);
+    for (QAction* a : {undoAction, redoAction}) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(a);
+        m_maskMenu->addAction(a);
+    }
+    m_maskMenu->addSeparator();
+    auto whole = [this](const QString& text, const std::function<void(cv::Mat&)>& op) {
+        return [this, text, op] { m_document->edit(text, {}, op); };
+    };
+    addMaskAction(tr("Invert"), QKeySequence(Qt::CTRL | Qt::Key_I), whole(tr("Invert"), core::invertMask));
+    addMaskAction(tr("Select all"), QKeySequence::SelectAll, whole(tr("Select all"), [](cv::Mat& m) { core::fillMask(m, 255); }));
+    addMaskAction(tr("Clear"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+                  whole(tr("Clear"), [](cv::Mat& m) { core::fillMask(m, 0); }));
+    m_maskMenu->addSeparator();
+    addMaskAction(tr("Grow…"), {}, [this] { askNumber(tr("Grow by (px)"), [this](int n) { growBy(n); }); });
+    addMaskAction(tr("Shrink…"), {}, [this] { askNumber(tr("Shrink by (px)"), [this](int n) { growBy(-n); }); });
+    addMaskAction(tr("Feather…"), {}, [this] { askNumber(tr("Feather by (px)"), [this](int n) { featherBy(n); }); });
+    addMaskAction(tr("Clear hints"), {}, [this] { m_document->clearScribbles(); });
+    m_maskMenu->addSeparator();
+    addMaskAction(tr("Import mask…"), {}, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import mask"), QFileInfo(m_photoPath).path(),
+                                                          tr("Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"));
+        if (!path.isEmpty()) importMaskFile(path);
+    });
+    addMaskAction(tr("Export mask…"), {}, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export mask"),
+                                                          MaskDocument::sidecarMaskPath(m_photoPath), tr("PNG (*.png)"));
+        if (!path.isEmpty()) exportMaskFile(path);
+    });
+
+    auto* button = new QToolButton(this);
+    button->setText(tr("Mask"));
+    button->setObjectName("maskMenuButton");
+    button->setMenu(m_maskMenu);
+    button->setPopupMode(QToolButton::InstantPopup);
+    button->setFocusPolicy(Qt::NoFocus);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(undoAction);
+    m_toolBar->addAction(redoAction);
+    m_toolBar->addWidget(button);
+}
+
+void EditView::askNumber(const QString& title, const std::function<void(int)>& run) {
+    bool ok = false;
+    const int n = QInputDialog::getInt(this, title, title, 5, 1, 500, 1, &ok);
+    if (ok) run(n);
+}
+
+void EditView::growBy(int pixels) {
+    m_document->edit(pixels >= 0 ? tr("Grow %1 px").arg(pixels) : tr("Shrink %1 px").arg(-pixels), {},
+                     [pixels](cv::Mat& m) { core::growMask(m, pixels); });
+}
+
+void EditView::featherBy(int pixels) {
+    m_document->edit(tr("Feather %1 px").arg(pixels), {}, [pixels](cv::Mat& m) { core::featherMask(m, pixels); });
+}
+
+bool EditView::importMaskFile(const QString& path) {
+    try {
+        Q_EMIT message(m_document->importMask(path));
+        return true;
+    } catch (const std::exception& e) {
+        Q_EMIT message(tr("Cannot import the mask: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+}
+
+bool EditView::exportMaskFile(const QString& path) {
+    try {
+        m_document->exportMask(path);
+        Q_EMIT message(tr("Saved the mask to %1").arg(path));
+        return true;
+    } catch (const std::exception& e) {
+        Q_EMIT message(tr("Cannot save the mask: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+}
+
+}  // namespace chiaro::gui

@@ -1,0 +1,88 @@
+#pragma once
+// The photo being edited, its mask and GrabCut scribbles, and the mask's undo history. Lives on the
+// UI thread; GrabCut runs on a QtConcurrent thread with copies and its result comes back as one
+// undo step. Photo: CV_8UC3 RGB; mask: CV_8UC1, 255 = selected; scribbles: core::ScribbleLabel.
+#include <functional>
+#include <optional>
+
+#include <QFutureWatcher>
+#include <QImage>
+#include <QObject>
+#include <QRect>
+#include <QString>
+#include <QUndoStack>
+
+#include <opencv2/core.hpp>
+
+#include "chiaro/mask/tile_delta.h"
+
+namespace chiaro::gui {
+
+class MaskDocument : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kUndoLimit = 200;
+
+    explicit MaskDocument(QObject* parent = nullptr);
+    ~MaskDocument() override;
+
+    // Replaces the photo; the mask is cleared and the history emptied.
+    void setPhoto(const QImage& photo);
+    bool hasPhoto() const { return !m_rgb.empty(); }
+    QSize size() const { return {m_rgb.cols, m_rgb.rows}; }
+    const cv::Mat& rgb() const { return m_rgb; }
+    cv::Mat& mask() { return m_mask; }
+    const cv::Mat& mask() const { return m_mask; }
+    cv::Mat& scribbles() { return m_scribbles; }  // allocated on first use
+    const cv::Mat& scribbles() const { return m_scribbles; }
+    void ensureScribbles();
+    void clearScribbles();
+    QUndoStack* undoStack() { return &m_undo; }
+    size_t undoBytes() const;  // memory held by the history
+
+    // Records an edit the caller already made (a finished brush stroke) as one undo step.
+    void pushEdit(const QString& text, core::MaskTileDelta delta);
+    // Runs `edit` on the mask (it must stay inside `region`; empty = anywhere) as one undo step.
+    void edit(const QString& text, const QRect& region, const std::function<void(cv::Mat&)>& edit);
+
+    // Mask files: grey or RGBA (alpha) PNG. A mask of another size is scaled to the photo; the
+    // returned text says so. Throw core::Error naming the file.
+    QString importMask(const QString& path);
+    void exportMask(const QString& path) const;
+    // `<folder>/<name>_mask.png` beside a photo; imported by loadSidecarMask() when it exists.
+    static QString sidecarMaskPath(const QString& photoPath);
+    bool loadSidecarMask(const QString& photoPath);
+
+    // GrabCut off the UI thread. From a rectangle (image px), or from the scribbles with the current
+    // selection as a prior. Ignored while one is running. Result: one undo step, then finished().
+    void autoSelect(const QRect& rect);
+    void autoSelectFromScribbles();
+    bool isBusy() const { return m_watcher.isRunning(); }
+
+    void notifyMaskChanged(const QRect& imageRect) { Q_EMIT maskChanged(imageRect); }
+
+Q_SIGNALS:
+    void photoChanged();
+    void maskChanged(const QRect& imageRect);  // image px; repaint that area
+    void busyChanged(bool busy);
+    void autoSelectFinished(bool ok, const QString& message);
+
+private:
+    struct AutoResult {
+        cv::Mat mask;
+        QString error;
+    };
+    void startAutoSelect(const QString& text, std::function<cv::Mat()> work);
+    void finishAutoSelect();
+
+    cv::Mat m_rgb;
+    cv::Mat m_mask;
+    cv::Mat m_scribbles;
+    QUndoStack m_undo;
+    QFutureWatcher<AutoResult> m_watcher;
+    QString m_pendingText;
+    int m_photoGeneration = 0;
+    int m_pendingGeneration = -1;
+};
+
+}  // namespace chiaro::gui

@@ -1,0 +1,264 @@
+#include "panels/prompt_panel.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "panels/background_slot.h"
+#include "panels/quick_prompts.h"
+
+namespace chiaro::gui {
+namespace {
+
+constexpr int kSizeStep = 64;
+
+QDoubleSpinBox* doubleSpin(double lo, double hi, double step, int decimals, double value, QWidget* parent) {
+    auto* spin = new QDoubleSpinBox(parent);
+    spin->setRange(lo, hi);
+    spin->setSingleStep(step);
+    spin->setDecimals(decimals);
+    spin->setValue(value);
+    return spin;
+}
+
+QSpinBox* sizeSpin(int value, QWidget* parent) {
+    auto* spin = new QSpinBox(parent);
+    spin->setRange(256, 2048);
+    spin->setSingleStep(kSizeStep);
+    spin->setValue(value);
+    spin->setSuffix(" px");
+    return spin;
+}
+
+int roundTo64(double value) {
+    return std::clamp(static_cast<int>(std::lround(value / kSizeStep)) * kSizeStep, 256, 2048);
+}
+
+}  // namespace
+
+QSize matchedJobSize(QSize photo, int targetPixels) {
+    if (photo.isEmpty()) return {512, 640};
+    const double aspect = double(photo.width()) / photo.height();
+    const double height = std::sqrt(targetPixels / aspect);
+    return {roundTo64(height * aspect), roundTo64(height)};
+}
+
+PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(buildPromptBox());
+    layout->addWidget(buildSamplingBox());
+    layout->addWidget(buildOutputBox());
+    layout->addStretch(1);
+}
+
+QWidget* PromptPanel::buildPromptBox() {
+    auto* box = new QGroupBox(tr("Prompt"), this);
+    auto* form = new QFormLayout(box);
+    m_prompt = new QPlainTextEdit(box);
+    m_prompt->setPlaceholderText(tr("e.g. sunshine from window"));
+    m_prompt->setFixedHeight(m_prompt->fontMetrics().lineSpacing() * 3 + 12);
+    m_prompt->setTabChangesFocus(true);
+    form->addRow(m_prompt);
+    m_quickLighting = new QComboBox(box);
+    m_quickLighting->addItem(tr("Lighting…"));
+    m_quickLighting->addItems(quickLightingPrompts());
+    m_quickLighting->setToolTip(tr("IC-Light's lighting prompts: pick one to add it to the prompt"));
+    m_quickSubject = new QComboBox(box);
+    m_quickSubject->addItem(tr("Subject…"));
+    m_quickSubject->addItems(quickSubjectPrompts());
+    m_quickSubject->setToolTip(tr("IC-Light's subject prompts: pick one to add it to the prompt"));
+    auto* quick = new QHBoxLayout;
+    quick->addWidget(m_quickLighting, 1);
+    quick->addWidget(m_quickSubject, 1);
+    form->addRow(quick);
+    for (QComboBox* combo : {m_quickLighting, m_quickSubject}) {
+        connect(combo, qOverload<int>(&QComboBox::activated), this, [this, combo](int index) {
+            if (index <= 0) return;
+            m_prompt->setPlainText(appendPromptPhrase(m_prompt->toPlainText(), combo->itemText(index)));
+            combo->setCurrentIndex(0);
+        });
+    }
+    const core::RelightJob defaults;
+    m_added = new QLineEdit(QString::fromStdString(defaults.addedPrompt), box);
+    m_negative = new QLineEdit(QString::fromStdString(defaults.negativePrompt), box);
+    form->addRow(tr("Added"), m_added);
+    form->addRow(tr("Negative"), m_negative);
+    return box;
+}
+
+QWidget* PromptPanel::buildSamplingBox() {
+    const core::RelightJob d;
+    auto* box = new QGroupBox(tr("Sampling"), this);
+    auto* form = new QFormLayout(box);
+    m_seed = new QSpinBox(box);
+    m_seed->setRange(0, INT_MAX);
+    m_seed->setValue(static_cast<int>(d.seed));
+    m_randomSeed = new QCheckBox(tr("Random"), box);
+    m_randomSeed->setToolTip(tr("Draw a new seed for every generation"));
+    m_reuseSeed = new QPushButton(tr("Reuse"), box);
+    m_reuseSeed->setToolTip(tr("Use the seed of the last result (Ctrl+R)"));
+    m_reuseSeed->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    connect(m_reuseSeed, &QPushButton::clicked, this, [this] {
+        m_randomSeed->setChecked(false);
+        m_seed->setValue(static_cast<int>(std::min<uint64_t>(m_lastSeed, INT_MAX)));
+    });
+    auto* seedRow = new QHBoxLayout;
+    seedRow->addWidget(m_seed, 1);
+    seedRow->addWidget(m_randomSeed);
+    seedRow->addWidget(m_reuseSeed);
+    form->addRow(tr("Seed"), seedRow);
+
+    m_steps = new QSpinBox(box);
+    m_steps->setRange(1, 150);
+    m_steps->setValue(d.steps);
+    m_cfg = doubleSpin(1.0, 32.0, 0.5, 1, d.cfg, box);
+    auto* stepsRow = new QHBoxLayout;
+    stepsRow->addWidget(m_steps);
+    stepsRow->addWidget(new QLabel(tr("CFG"), box));
+    stepsRow->addWidget(m_cfg);
+    form->addRow(tr("Steps"), stepsRow);
+
+    m_width = sizeSpin(d.width, box);
+    m_height = sizeSpin(d.height, box);
+    m_matchPhoto = new QCheckBox(tr("Match photo"), box);
+    m_matchPhoto->setToolTip(tr("Use the photo's aspect ratio at about 512×640 pixels"));
+    m_matchPhoto->setChecked(true);
+    auto* sizeRow = new QHBoxLayout;
+    sizeRow->addWidget(m_width);
+    sizeRow->addWidget(new QLabel(QStringLiteral("×"), box));
+    sizeRow->addWidget(m_height);
+    form->addRow(tr("Size"), sizeRow);
+    form->addRow(QString(), m_matchPhoto);
+    connect(m_matchPhoto, &QCheckBox::toggled, this, &PromptPanel::updateMatchedSize);
+
+    m_lowresDenoise = doubleSpin(0.1, 1.0, 0.05, 2, d.lowresDenoise, box);
+    m_lowresDenoise->setToolTip(tr("How much of the first pass is re-imagined (1 = from noise)"));
+    form->addRow(tr("Lowres denoise"), m_lowresDenoise);
+    m_highresScale = doubleSpin(1.0, 3.0, 0.1, 2, d.highresScale, box);
+    m_highresDenoise = doubleSpin(0.1, 1.0, 0.05, 2, d.highresDenoise, box);
+    auto* hiresRow = new QHBoxLayout;
+    hiresRow->addWidget(m_highresScale);
+    hiresRow->addWidget(new QLabel(tr("denoise"), box));
+    hiresRow->addWidget(m_highresDenoise);
+    form->addRow(tr("Highres ×"), hiresRow);
+
+    m_sampler = new QComboBox(box);
+    for (auto kind : {core::SamplerKind::DpmPp2mSdeKarras, core::SamplerKind::DpmPp2mKarras,
+                      core::SamplerKind::EulerAncestral, core::SamplerKind::Ddim}) {
+        m_sampler->addItem(QString::fromStdString(core::samplerName(kind)), static_cast<int>(kind));
+    }
+    form->addRow(tr("Sampler"), m_sampler);
+    return box;
+}
+
+QWidget* PromptPanel::buildOutputBox() {
+    auto* box = new QGroupBox(tr("Mode and output"), this);
+    auto* form = new QFormLayout(box);
+    m_mode = new QComboBox(box);
+    m_mode->addItem(tr("Relight subject"), static_cast<int>(StudioMode::Subject));
+    m_mode->addItem(tr("Inpaint region"), static_cast<int>(StudioMode::Inpaint));
+    m_mode->addItem(tr("Match background (fbc)"), static_cast<int>(StudioMode::MatchBackground));
+    m_mode->setToolTip(tr("Subject: the mask is kept and relit, the rest is generated.\n"
+                          "Inpaint: the mask is regenerated, the rest conditions it.\n"
+                          "Match background: relight the subject to fit the background image (fbc bundle)."));
+    form->addRow(tr("Mode"), m_mode);
+    m_background = new BackgroundSlot(box);
+    form->addRow(m_background);
+    connect(m_mode, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this] { Q_EMIT modeChanged(mode()); });
+    m_keepUnmasked = new QCheckBox(tr("Keep unmasked pixels"), box);
+    m_keepUnmasked->setToolTip(tr("Copy the pixels outside the mask from the photo"));
+    m_transparent = new QCheckBox(tr("Transparent output"), box);
+    m_transparent->setToolTip(tr("RGBA PNG with the subject mask as alpha"));
+    form->addRow(m_keepUnmasked);
+    form->addRow(m_transparent);
+    m_detail = new QSlider(Qt::Horizontal, box);
+    m_detail->setRange(0, 100);
+    m_detail->setToolTip(tr("Transfer the photo's fine detail back onto the result (0 = none)"));
+    form->addRow(tr("Detail"), m_detail);
+    return box;
+}
+
+StudioMode PromptPanel::mode() const { return static_cast<StudioMode>(m_mode->currentData().toInt()); }
+
+void PromptPanel::setPhotoSize(QSize size) {
+    m_photoSize = size;
+    updateMatchedSize();
+}
+
+void PromptPanel::updateMatchedSize() {
+    const bool match = m_matchPhoto->isChecked();
+    m_width->setEnabled(!match);
+    m_height->setEnabled(!match);
+    if (!match || m_photoSize.isEmpty()) return;
+    const QSize s = matchedJobSize(m_photoSize);
+    m_width->setValue(s.width());
+    m_height->setValue(s.height());
+}
+
+void PromptPanel::setLastSeed(uint64_t seed) { m_lastSeed = seed; }
+
+void PromptPanel::writeTo(core::RelightJob& job) {
+    if (m_randomSeed->isChecked()) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(INT_MAX)));
+    job.prompt = m_prompt->toPlainText().trimmed().toStdString();
+    job.addedPrompt = m_added->text().toStdString();
+    job.negativePrompt = m_negative->text().toStdString();
+    job.seed = static_cast<uint64_t>(m_seed->value());
+    job.steps = m_steps->value();
+    job.cfg = m_cfg->value();
+    job.width = m_width->value();
+    job.height = m_height->value();
+    job.lowresDenoise = m_lowresDenoise->value();
+    job.highresScale = m_highresScale->value();
+    job.highresDenoise = m_highresDenoise->value();
+    job.sampler = static_cast<core::SamplerKind>(m_sampler->currentData().toInt());
+    job.mode = mode() == StudioMode::Inpaint ? core::RelightMode::Inpaint : core::RelightMode::Subject;
+    job.fbcBackground = mode() == StudioMode::MatchBackground ? core::FbcBackground::Upload
+                                                               : core::FbcBackground::LightMap;
+    if (mode() == StudioMode::MatchBackground) job.background = m_background->background();
+    job.keepUnmasked = m_keepUnmasked->isChecked();
+    job.transparent = m_transparent->isChecked();
+    job.detailPreserve = m_detail->value() / 100.0;
+}
+
+void PromptPanel::readFrom(const core::RelightJob& job) {
+    m_prompt->setPlainText(QString::fromStdString(job.prompt));
+    m_added->setText(QString::fromStdString(job.addedPrompt));
+    m_negative->setText(QString::fromStdString(job.negativePrompt));
+    m_randomSeed->setChecked(false);
+    m_seed->setValue(static_cast<int>(std::min<uint64_t>(job.seed, INT_MAX)));
+    m_steps->setValue(job.steps);
+    m_cfg->setValue(job.cfg);
+    m_matchPhoto->setChecked(false);
+    m_width->setValue(job.width);
+    m_height->setValue(job.height);
+    m_lowresDenoise->setValue(job.lowresDenoise);
+    m_highresScale->setValue(job.highresScale);
+    m_highresDenoise->setValue(job.highresDenoise);
+    m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(static_cast<int>(job.sampler))));
+    StudioMode mode = job.mode == core::RelightMode::Inpaint ? StudioMode::Inpaint : StudioMode::Subject;
+    if (job.fbcBackground == core::FbcBackground::Upload || job.fbcBackground == core::FbcBackground::UploadFlipped)
+        mode = StudioMode::MatchBackground;
+    m_mode->setCurrentIndex(m_mode->findData(static_cast<int>(mode)));
+    m_keepUnmasked->setChecked(job.keepUnmasked);
+    m_transparent->setChecked(job.transparent);
+    m_detail->setValue(static_cast<int>(std::lround(job.detailPreserve * 100)));
+}
+
+}  // namespace chiaro::gui

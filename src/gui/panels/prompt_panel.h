@@ -1,0 +1,87 @@
+#pragma once
+// The generation parameters: prompt (with IC-Light's quick prompts), added and negative prompts,
+// seed, steps, CFG, size, denoise strengths, sampler, mode, the fbc background slot and the output
+// options. writeTo()/readFrom() map the widgets to a core::RelightJob's parameters (never pixels,
+// except the background image of the slot).
+#include <cstdint>
+
+#include <QSize>
+#include <QWidget>
+
+#include "chiaro/pipeline/relight_job.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+
+namespace chiaro::gui {
+
+class BackgroundSlot;
+
+enum class StudioMode { Subject, Inpaint, MatchBackground };
+
+class PromptPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit PromptPanel(QWidget* parent = nullptr);
+
+    // Fills the job's parameters. With "random seed" a fresh seed is drawn here (and shown).
+    void writeTo(core::RelightJob& job);
+    // Shows a job's parameters (seed fixed, so "restore" reproduces the result).
+    void readFrom(const core::RelightJob& job);
+    // The photo size "match photo" follows: the same aspect at about IC-Light's 512×640 pixel count.
+    void setPhotoSize(QSize size);
+    // Remembers the seed of the last result for "Reuse seed".
+    void setLastSeed(uint64_t seed);
+    StudioMode mode() const;
+
+    QPlainTextEdit* promptEdit() const { return m_prompt; }
+    BackgroundSlot* backgroundSlot() const { return m_background; }
+    QCheckBox* randomSeedBox() const { return m_randomSeed; }
+    QSpinBox* seedSpin() const { return m_seed; }
+
+Q_SIGNALS:
+    void modeChanged(chiaro::gui::StudioMode mode);
+
+private:
+    QWidget* buildPromptBox();
+    QWidget* buildSamplingBox();
+    QWidget* buildOutputBox();
+    void updateMatchedSize();
+
+    QPlainTextEdit* m_prompt = nullptr;
+    QComboBox* m_quickLighting = nullptr;
+    QComboBox* m_quickSubject = nullptr;
+    QLineEdit* m_added = nullptr;
+    QLineEdit* m_negative = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QCheckBox* m_randomSeed = nullptr;
+    QPushButton* m_reuseSeed = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QDoubleSpinBox* m_cfg = nullptr;
+    QSpinBox* m_width = nullptr;
+    QSpinBox* m_height = nullptr;
+    QCheckBox* m_matchPhoto = nullptr;
+    QDoubleSpinBox* m_lowresDenoise = nullptr;
+    QDoubleSpinBox* m_highresScale = nullptr;
+    QDoubleSpinBox* m_highresDenoise = nullptr;
+    QComboBox* m_sampler = nullptr;
+    QComboBox* m_mode = nullptr;
+    BackgroundSlot* m_background = nullptr;
+    QCheckBox* m_keepUnmasked = nullptr;
+    QCheckBox* m_transparent = nullptr;
+    QSlider* m_detail = nullptr;
+    QSize m_photoSize;
+    uint64_t m_lastSeed = 12345;
+};
+
+// "Match photo": the photo's aspect ratio at about `targetPixels`, both sides multiples of 64 in
+// 256..2048 (what validateJob accepts).
+QSize matchedJobSize(QSize photo, int targetPixels = 512 * 640);
+
+}  // namespace chiaro::gui

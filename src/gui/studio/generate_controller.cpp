@@ -1,0 +1,152 @@
+#include "studio/generate_controller.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QProgressBar>
+
+#include "chiaro/core/logging.h"
+#include "image_bridge.h"
+#include "result/compare_view.h"
+#include "result/history_strip.h"
+#include "result/variants_sheet.h"
+#include "worker/engine_host.h"
+
+namespace chiaro::gui {
+
+GenerateController::GenerateController(const GenerateViews& views, QObject* parent)
+    : QObject(parent), m_views(views), m_host(new EngineHost(this)) {
+    connect(m_host, &EngineHost::progressed, this, &GenerateController::onProgress);
+    connect(m_host, &EngineHost::finished, this, &GenerateController::onFinished);
+    connect(m_host, &EngineHost::stageChanged, this,
+            [this](quint64, const QString& message) { Q_EMIT statusMessage(message); });
+    connect(m_host, &EngineHost::previewReady, this, [this](quint64 id, const QImage& preview) {
+        if (m_variantCells.count(id)) return;  // variants fill their own cells
+        m_views.compare->setAfter(preview);
+        m_views.compare->setCaption(tr("Generating…"));
+    });
+}
+
+GenerateController::~GenerateController() = default;
+
+bool GenerateController::bundlePresent(const QString& bundleDir) {
+    return QFileInfo(QDir(bundleDir).filePath("manifest.json")).isFile();
+}
+
+QString GenerateController::missingModelsText(const QString& bundleDir) {
+    return tr("No model bundle in %1.\nThe instant preview works without models; to generate, "
+              "export a bundle once (README, \"Getting models\"): download an SD 1.5 checkpoint and "
+              "iclight_sd15_fc.safetensors, run models/export.py --out %1, or pick another folder in "
+              "Settings (Ctrl+,).").arg(bundleDir);
+}
+
+void GenerateController::showNotice(const QString& text) {
+    m_views.notice->setText(text);
+    m_views.notice->setVisible(!text.isEmpty());
+}
+
+bool GenerateController::isBusy() const { return m_host->isBusy(); }
+
+quint64 GenerateController::submit(const core::RelightJob& job) {
+    const bool wasBusy = isBusy();
+    const quint64 id = m_host->submit(job, m_settings.effectiveBundleDir(), m_settings.engineOptions());
+    if (!wasBusy) {
+        m_views.progress->setRange(0, 0);  // busy indicator until the first step arrives
+        m_views.progress->setVisible(true);
+        Q_EMIT busyChanged(true);
+    }
+    return id;
+}
+
+bool GenerateController::generate(const core::RelightJob& job) {
+    const QString dir = m_settings.effectiveBundleDir();
+    if (!bundlePresent(dir)) {
+        showNotice(missingModelsText(dir));
+        Q_EMIT statusMessage(tr("No models: see the note under Generate"));
+        return false;
+    }
+    showNotice({});
+    submit(job);
+    return true;
+}
+
+bool GenerateController::generateVariants(const core::RelightJob& job,
+                                          const std::vector<core::LightDirection>& directions) {
+    if (!bundlePresent(m_settings.effectiveBundleDir())) return generate(job);
+    showNotice({});
+    m_views.variants->begin(directions);
+    for (size_t i = 0; i < directions.size(); ++i) {
+        core::RelightJob variant = job;
+        variant.light.direction = directions[i];
+        variant.previewEvery = 0;
+        m_variantCells[submit(variant)] = static_cast<int>(i);
+    }
+    return true;
+}
+
+void GenerateController::cancel() {
+    if (!isBusy()) return;
+    m_host->cancelAll();
+    Q_EMIT statusMessage(tr("Cancelling…"));
+}
+
+void GenerateController::onProgress(quint64, int step, int total, double elapsed, double eta) {
+    m_views.progress->setRange(0, std::max(1, total));
+    m_views.progress->setValue(step);
+    m_views.progress->setFormat(tr("step %1/%2 · %3 s · ETA %4 s").arg(step).arg(total)
+                                    .arg(elapsed, 0, 'f', 0).arg(eta, 0, 'f', 0));
+}
+
+void GenerateController::onFinished(quint64 id, const RelightResultPtr& result) {
+    const auto variant = m_variantCells.find(id);
+    const int cell = variant == m_variantCells.end() ? -1 : variant->second;
+    if (variant != m_variantCells.end()) m_variantCells.erase(variant);
+    if (!isBusy()) {
+        m_views.progress->setVisible(false);
+        Q_EMIT busyChanged(false);
+    }
+    if (result->status.code == core::ErrorCode::Cancelled) {
+        Q_EMIT statusMessage(tr("Cancelled"));
+        if (cell >= 0) m_views.variants->setFailed(cell, tr("cancelled"));
+        return;
+    }
+    if (!result->status.ok()) {
+        const QString message = QString::fromStdString(result->status.message);
+        showNotice(tr("Generation failed: %1").arg(message));
+        Q_EMIT statusMessage(tr("Generation failed: %1").arg(message));
+        if (cell >= 0) m_views.variants->setFailed(cell, message);
+        return;
+    }
+    HistoryEntry entry{result, matToQImage(result->image), QString()};
+    const int index = m_views.history->add(entry);  // selects it, which shows it in the compare view
+    if (cell >= 0) m_views.variants->setResult(cell, entry.image);
+    autoSave(index);
+    Q_EMIT statusMessage(tr("Done in %1 s").arg(result->seconds, 0, 'f', 1));
+    Q_EMIT resultAdded(index);
+}
+
+void GenerateController::autoSave(int index) {
+    if (m_settings.outputDir.isEmpty()) return;
+    QDir().mkpath(m_settings.outputDir);
+    const QString name = QStringLiteral("chiaro-%1-%2.png")
+                             .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz"))
+                             .arg(index + 1);
+    save(QDir(m_settings.outputDir).filePath(name), index);
+}
+
+bool GenerateController::save(const QString& path, int index) {
+    if (index < 0) index = m_views.history->currentEntry();
+    if (index < 0 || index >= m_views.history->count()) return false;
+    try {
+        core::saveRelightResult(path.toStdString(), *m_views.history->entry(index).result, m_settings.bitDepth);
+    } catch (const std::exception& e) {
+        Q_EMIT statusMessage(tr("Cannot save: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    m_views.history->setSavedPath(index, path);
+    Q_EMIT statusMessage(tr("Saved %1").arg(path));
+    return true;
+}
+
+}  // namespace chiaro::gui

@@ -1,0 +1,121 @@
+#pragma once
+// The relighting studio attached to the main window: the light dock (instant weight-free preview while
+// dragging), the generate dock (prompt panel, Generate / Cancel / Variants), the Result and Variants
+// tabs, the history strip, drag and drop, recent files, paste, Save / Save As and the settings.
+// MainWindow stays the owner of the photo and mask canvas; it tells the studio when they change.
+#include <functional>
+
+#include <QImage>
+#include <QObject>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include "chiaro/pipeline/relight_job.h"
+#include "settings/app_settings.h"
+
+class QLabel;
+class QMainWindow;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QTabWidget;
+class QTimer;
+
+namespace chiaro::gui {
+
+class CompareView;
+class GenerateController;
+class HistoryStrip;
+class LightPanel;
+class PreviewRenderer;
+class PromptPanel;
+class VariantsSheet;
+
+class Studio : public QObject {
+    Q_OBJECT
+public:
+    // `openPhoto` opens a path in the main window (the studio hears back through setPhoto).
+    Studio(QMainWindow* window, std::function<bool(const QString&)> openPhoto);
+    ~Studio() override;
+
+    // The main window opened a photo (RGB). Resets the history and prepares the instant preview.
+    void setPhoto(const QString& path, const QImage& photo);
+    // The subject mask changed (CV_8UC1, photo size; empty = none). `source` goes into the metadata.
+    void setMask(const cv::Mat& mask, const QString& source = "painted");
+    // Where the live mask comes from (the Edit tab's canvas). maskEdited() re-reads it after a short
+    // pause, so a brush stroke does not re-prepare the preview on every pointer move.
+    void setMaskProvider(std::function<cv::Mat()> provider);
+    void maskEdited();
+
+    // Routes a dropped/opened path (see drop_router.h). Returns false with a status message when the
+    // file cannot be used.
+    bool handlePath(const QString& path);
+    // Puts a job's parameters (jobToJson) into the light and prompt panels.
+    bool restoreJob(const nlohmann::json& job);
+
+    void generate();
+    void generateVariants(int count = 8);
+    void cancel();
+    bool saveAs(const QString& path);
+    void applySettings(const AppSettings& settings);
+    const AppSettings& settings() const { return m_settings; }
+
+    LightPanel* lightPanel() const { return m_light; }
+    PromptPanel* promptPanel() const { return m_prompt; }
+    CompareView* compareView() const { return m_compare; }
+    HistoryStrip* history() const { return m_history; }
+    VariantsSheet* variants() const { return m_variants; }
+    PreviewRenderer* previewRenderer() const { return m_preview; }
+    GenerateController* generator() const { return m_generator; }
+    QLabel* noticeLabel() const { return m_notice; }
+
+Q_SIGNALS:
+    void batchFolderDropped(const QString& folder);
+    void maskFileDropped(const QString& path);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void buildDocks();
+    void buildTabs();
+    void buildMenus();
+    QWidget* buildGenerateBox(QWidget* parent);
+    core::RelightJob baseJob() const;
+    void updatePreviewSource();
+    void showHistoryEntry(int index);
+    void estimateLight();
+    void pasteImage();
+    void openSettings();
+    void saveWithDialog();
+    void rebuildRecentMenu();
+    void showStatus(const QString& message);
+
+    QMainWindow* m_window;
+    std::function<bool(const QString&)> m_openPhoto;
+    AppSettings m_settings;
+    LightPanel* m_light = nullptr;
+    PromptPanel* m_prompt = nullptr;
+    CompareView* m_compare = nullptr;
+    HistoryStrip* m_history = nullptr;
+    VariantsSheet* m_variants = nullptr;
+    PreviewRenderer* m_preview = nullptr;
+    GenerateController* m_generator = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QWidget* m_variantsTab = nullptr;
+    QPushButton* m_generateButton = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QLabel* m_notice = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QImage m_photo;
+    cv::Mat m_photoRgb;
+    cv::Mat m_mask;
+    QString m_maskSource = "none";
+    std::function<cv::Mat()> m_maskProvider;
+    QTimer* m_maskTimer = nullptr;
+};
+
+}  // namespace chiaro::gui

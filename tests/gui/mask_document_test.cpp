@@ -1,0 +1,127 @@
+#include <catch2/catch.hpp>
+
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QUndoStack>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "canvas/edit_view.h"
+#include "canvas/mask_document.h"
+#include "canvas_test_support.h"
+#include "chiaro/core/error.h"
+#include "image_bridge.h"
+#include "main_window.h"
+#include "test_support.h"
+
+using namespace chiaro::gui;
+using chiaro::test::TempDir;
+
+namespace {
+
+// Left third selected, as a grey PNG of the given size.
+void writeLeftThirdMask(const std::string& path, cv::Size size) {
+    cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+    mask(cv::Rect(0, 0, size.width / 3, size.height)).setTo(255);
+    REQUIRE(cv::imwrite(path, mask));
+}
+
+}  // namespace
+
+TEST_CASE("importing a mask of another size scales it to the photo and says so", "[gui][mask]") {
+    TempDir dir;
+    MaskDocument document;
+    document.setPhoto(chiaro::test::greyPhoto(600, 400));
+    writeLeftThirdMask(dir.file("small.png"), {300, 200});
+    const QString note = document.importMask(QString::fromStdString(dir.file("small.png")));
+    CHECK(note.contains("300×200"));
+    const cv::Mat& mask = document.mask();
+    REQUIRE(mask.size() == cv::Size(600, 400));
+    CHECK(mask.at<uint8_t>(200, 50) == 255);
+    CHECK(mask.at<uint8_t>(200, 500) == 0);
+    CHECK(cv::mean(mask)[0] / 255.0 == Approx(1.0 / 3).margin(0.01));
+    // It is one undo step.
+    document.undoStack()->undo();
+    CHECK(cv::countNonZero(document.mask()) == 0);
+}
+
+TEST_CASE("importing something that is not an image leaves the mask alone", "[gui][mask]") {
+    TempDir dir;
+    FILE* f = fopen(dir.file("junk.png").c_str(), "w");
+    fputs("junk", f);
+    fclose(f);
+    EditView view;
+    view.setPhoto(chiaro::test::greyPhoto(60, 40), QString::fromStdString(dir.file("photo.png")));
+    view.document()->edit("fill", {}, [](cv::Mat& m) { m.setTo(7); });
+    QSignalSpy messages(&view, &EditView::message);
+    CHECK_FALSE(view.importMaskFile(QString::fromStdString(dir.file("junk.png"))));
+    REQUIRE(messages.count() == 1);
+    CHECK(messages.at(0).at(0).toString().contains("junk.png"));
+    CHECK(cv::countNonZero(view.document()->mask() != 7) == 0);
+}
+
+TEST_CASE("export writes the mask as a grey PNG that loads back identical", "[gui][mask]") {
+    TempDir dir;
+    MaskDocument document;
+    document.setPhoto(chiaro::test::greyPhoto(97, 61));
+    document.edit("paint", {}, [](cv::Mat& m) { cv::circle(m, {40, 30}, 20, cv::Scalar(201), cv::FILLED); });
+    document.exportMask(QString::fromStdString(dir.file("out_mask.png")));
+    const cv::Mat back = cv::imread(dir.file("out_mask.png"), cv::IMREAD_UNCHANGED);
+    REQUIRE(back.type() == CV_8UC1);
+    CHECK(chiaro::test::sameMask(back, document.mask()));
+}
+
+TEST_CASE("opening a photo picks up <name>_mask.png beside it", "[gui][mask]") {
+    TempDir dir;
+    const cv::Mat photo(90, 120, CV_8UC3, cv::Scalar(30, 90, 150));
+    REQUIRE(cv::imwrite(dir.file("shot.png"), photo));
+    writeLeftThirdMask(dir.file("shot_mask.png"), {120, 90});
+    MainWindow window;
+    REQUIRE(window.openPhoto(QString::fromStdString(dir.file("shot.png"))));
+    const MaskDocument* document = window.editView()->document();
+    CHECK(cv::countNonZero(document->mask()) == 40 * 90);
+    CHECK(const_cast<MaskDocument*>(document)->undoStack()->count() == 0);  // the starting point
+
+    REQUIRE(cv::imwrite(dir.file("other.png"), photo));  // no sidecar: empty mask
+    REQUIRE(window.openPhoto(QString::fromStdString(dir.file("other.png"))));
+    CHECK(cv::countNonZero(window.editView()->document()->mask()) == 0);
+}
+
+TEST_CASE("auto select runs GrabCut off the UI thread and is one undo step", "[gui][mask][grabcut]") {
+    // A bright disc on a dark noisy background: GrabCut from a box around it must find it.
+    cv::Mat rgb(240, 320, CV_8UC3);
+    cv::randu(rgb, cv::Scalar::all(0), cv::Scalar::all(60));
+    cv::Mat truth = cv::Mat::zeros(240, 320, CV_8UC1);
+    cv::circle(truth, {160, 120}, 60, cv::Scalar(255), cv::FILLED);
+    rgb.setTo(cv::Scalar(230, 200, 40), truth);
+    MaskDocument document;
+    document.setPhoto(matToQImage(rgb));
+    QSignalSpy finished(&document, &MaskDocument::autoSelectFinished);
+    document.autoSelect(QRect(80, 40, 160, 160));
+    CHECK(document.isBusy());
+    REQUIRE(finished.wait(30000));
+    CHECK(finished.at(0).at(0).toBool());
+    const cv::Mat& mask = document.mask();
+    const double iou = double(cv::countNonZero(mask & truth)) / cv::countNonZero(mask | truth);
+    CHECK(iou >= 0.95);
+    CHECK(document.undoStack()->count() == 1);
+    document.undoStack()->undo();
+    CHECK(cv::countNonZero(document.mask()) == 0);
+
+    // A rectangle covering everything is refused with a message, not a crash.
+    QSignalSpy failed(&document, &MaskDocument::autoSelectFinished);
+    document.autoSelect(QRect(0, 0, 320, 240));
+    REQUIRE(failed.wait(30000));
+    CHECK_FALSE(failed.at(0).at(0).toBool());
+    CHECK(failed.at(0).at(1).toString().contains("whole image"));
+}
+
+TEST_CASE("the Edit tab holds the mask editor", "[gui][mask]") {
+    MainWindow window;
+    REQUIRE(window.openPhoto(":/samples/coffee.png"));
+    auto* tabs = window.findChild<QTabWidget*>();
+    REQUIRE(tabs);
+    CHECK(tabs->widget(0) == window.editView());
+    CHECK(window.editView()->document()->size() == QSize(600, 400));
+}

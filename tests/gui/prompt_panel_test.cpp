@@ -1,0 +1,112 @@
+// The prompt panel maps every widget to the RelightJob field it names, both ways.
+#include <catch2/catch.hpp>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include "panels/prompt_panel.h"
+#include "panels/quick_prompts.h"
+
+using chiaro::core::RelightJob;
+using chiaro::gui::PromptPanel;
+
+TEST_CASE("a job's parameters survive readFrom then writeTo", "[gui][studio][prompt]") {
+    RelightJob job;
+    job.prompt = "sunset over sea, warm";
+    job.addedPrompt = "masterpiece";
+    job.negativePrompt = "blurry";
+    job.seed = 987654;
+    job.steps = 31;
+    job.cfg = 4.5;
+    job.width = 768;
+    job.height = 512;
+    job.lowresDenoise = 0.75;
+    job.highresScale = 1.25;
+    job.highresDenoise = 0.4;
+    job.sampler = chiaro::core::SamplerKind::EulerAncestral;
+    job.mode = chiaro::core::RelightMode::Inpaint;
+    job.keepUnmasked = true;
+    job.transparent = true;
+    job.detailPreserve = 0.3;
+
+    PromptPanel panel;
+    panel.readFrom(job);
+    RelightJob out;
+    panel.writeTo(out);
+    CHECK(out.prompt == job.prompt);
+    CHECK(out.addedPrompt == job.addedPrompt);
+    CHECK(out.negativePrompt == job.negativePrompt);
+    CHECK(out.seed == job.seed);
+    CHECK(out.steps == job.steps);
+    CHECK(out.cfg == Approx(job.cfg));
+    CHECK(out.width == job.width);
+    CHECK(out.height == job.height);
+    CHECK(out.lowresDenoise == Approx(job.lowresDenoise));
+    CHECK(out.highresScale == Approx(job.highresScale));
+    CHECK(out.highresDenoise == Approx(job.highresDenoise));
+    CHECK(out.sampler == job.sampler);
+    CHECK(out.mode == job.mode);
+    CHECK(out.keepUnmasked);
+    CHECK(out.transparent);
+    CHECK(out.detailPreserve == Approx(0.3));
+    CHECK(panel.mode() == chiaro::gui::StudioMode::Inpaint);
+}
+
+TEST_CASE("random seed draws a fresh seed and reuse brings the last one back", "[gui][studio][prompt]") {
+    PromptPanel panel;
+    panel.randomSeedBox()->setChecked(true);
+    RelightJob a, b;
+    panel.writeTo(a);
+    panel.writeTo(b);
+    CHECK(a.seed != b.seed);  // 1 in 2^31 to collide
+    CHECK(panel.seedSpin()->value() == static_cast<int>(b.seed));
+    panel.setLastSeed(a.seed);
+    for (auto* button : panel.findChildren<QPushButton*>()) {
+        if (button->text() == "Reuse") button->click();
+    }
+    CHECK_FALSE(panel.randomSeedBox()->isChecked());
+    RelightJob c;
+    panel.writeTo(c);
+    CHECK(c.seed == a.seed);
+}
+
+TEST_CASE("quick prompts append to the prompt once", "[gui][studio][prompt]") {
+    CHECK(chiaro::gui::appendPromptPhrase("", "golden time") == "golden time");
+    CHECK(chiaro::gui::appendPromptPhrase("a cup, ", "golden time") == "a cup, golden time");
+    CHECK(chiaro::gui::appendPromptPhrase("a cup", "golden time") == "a cup, golden time");
+    CHECK(chiaro::gui::appendPromptPhrase("a cup, golden time", "golden time") == "a cup, golden time");
+    CHECK(chiaro::gui::quickLightingPrompts().size() == 14);
+
+    PromptPanel panel;
+    panel.promptEdit()->setPlainText("a cup of coffee");
+    QComboBox* lighting = panel.findChildren<QComboBox*>().first();
+    REQUIRE(lighting->itemText(1) == "sunshine from window");
+    lighting->setCurrentIndex(1);
+    Q_EMIT lighting->activated(1);
+    CHECK(panel.promptEdit()->toPlainText() == "a cup of coffee, sunshine from window");
+    CHECK(lighting->currentIndex() == 0);
+}
+
+TEST_CASE("match photo keeps the aspect at about IC-Light's pixel count", "[gui][studio][prompt]") {
+    for (QSize photo : {QSize(600, 400), QSize(400, 600), QSize(4000, 3000), QSize(1000, 1000), QSize(300, 2000)}) {
+        const QSize s = chiaro::gui::matchedJobSize(photo);
+        INFO(photo.width() << "x" << photo.height() << " -> " << s.width() << "x" << s.height());
+        CHECK(s.width() % 64 == 0);
+        CHECK(s.height() % 64 == 0);
+        CHECK(s.width() >= 256);
+        CHECK(s.height() <= 2048);
+        const double aspect = double(photo.width()) / photo.height();
+        if (aspect > 0.5 && aspect < 2) {
+            CHECK(double(s.width()) / s.height() == Approx(double(photo.width()) / photo.height()).epsilon(0.12));
+            CHECK(s.width() * s.height() == Approx(512 * 640).epsilon(0.15));
+        }
+    }
+    PromptPanel panel;
+    panel.setPhotoSize({600, 400});
+    RelightJob job;
+    panel.writeTo(job);
+    CHECK(QSize(job.width, job.height) == chiaro::gui::matchedJobSize({600, 400}));
+}

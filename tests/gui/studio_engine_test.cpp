@@ -1,0 +1,109 @@
+// Generate through the engine thread with the tiny exported bundle (random weights: the pixels mean
+// nothing, the flow does): progress, a result in the history with its parameters, save with
+// metadata, and cancel.
+#include <catch2/catch.hpp>
+
+#include <QLabel>
+#include <QMainWindow>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+
+#include "chiaro/image/png_metadata.h"
+#include "panels/prompt_panel.h"
+#include "result/compare_view.h"
+#include "result/history_strip.h"
+#include "studio/drop_router.h"
+#include "studio/generate_controller.h"
+#include "studio/studio.h"
+#include "test_support.h"
+#include "worker/engine_host.h"
+
+using chiaro::gui::Studio;
+
+namespace {
+
+struct EngineStudio {
+    EngineStudio() {
+        QStandardPaths::setTestModeEnabled(true);
+        auto* tabs = new QTabWidget(&window);
+        tabs->addTab(new QLabel("edit"), "Edit");
+        window.setCentralWidget(tabs);
+        studio = new Studio(&window, [this](const QString& path) {
+            studio->setPhoto(path, QImage(path));
+            return true;
+        });
+        auto s = studio->settings();
+        s.bundleDir = QString::fromStdString(chiaro::test::bundleDir("tiny_fc"));
+        s.device = "cpu";
+        s.outputDir = QString::fromStdString(out.path());
+        studio->applySettings(s);
+        studio->handlePath(QString::fromStdString(chiaro::test::sharedDir() + "/data/photos/coffee.png"));
+    }
+    // A small, fast job: 256×256, a few steps, no upscale.
+    void smallJob(int steps) {
+        chiaro::core::RelightJob job;
+        job.seed = 777;
+        job.steps = steps;
+        job.width = 256;
+        job.height = 256;
+        job.highresScale = 1.0;
+        job.prompt = "soft studio lighting";
+        studio->promptPanel()->readFrom(job);
+    }
+    chiaro::test::TempDir out;
+    QMainWindow window;
+    Studio* studio = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("generate with the tiny bundle puts a result with its parameters in the history",
+          "[gui][studio][engine]") {
+    EngineStudio f;
+    f.smallJob(4);
+    QSignalSpy added(f.studio->generator(), &chiaro::gui::GenerateController::resultAdded);
+    QSignalSpy progress(f.studio->generator()->host(), &chiaro::gui::EngineHost::progressed);
+    f.studio->generate();
+    CHECK(f.studio->generator()->isBusy());  // queued, not run on the UI thread
+    REQUIRE(added.wait(240000));
+    INFO(f.studio->noticeLabel()->text().toStdString());
+    REQUIRE(f.studio->history()->count() == 1);
+    const auto& entry = f.studio->history()->entry(0);
+    CHECK(entry.result->status.ok());
+    CHECK(entry.result->job.at("seed").get<uint64_t>() == 777);
+    CHECK(entry.image.width() == 256);
+    CHECK(f.studio->compareView()->after() == entry.image);
+    CHECK(progress.count() >= 4);
+    CHECK(progress.last().at(1).toInt() == progress.last().at(2).toInt());  // last step = total
+
+    // Auto-save wrote it with the metadata that restores the job.
+    REQUIRE_FALSE(entry.savedPath.isEmpty());
+    auto job = chiaro::gui::readChiaroJob(entry.savedPath);
+    REQUIRE(job);
+    CHECK(job->at("seed").get<uint64_t>() == 777);
+    CHECK(chiaro::core::readPngTextChunksFromFile(entry.savedPath.toStdString()).latin1.count("parameters") == 1);
+    // Save As, 16-bit.
+    auto s = f.studio->settings();
+    s.bitDepth = 16;
+    f.studio->applySettings(s);
+    const QString saved = QString::fromStdString(f.out.file("again.png"));
+    REQUIRE(f.studio->saveAs(saved));
+    CHECK(QImage(saved).depth() >= 48);
+}
+
+TEST_CASE("cancel stops a running generation and nothing enters the history", "[gui][studio][engine]") {
+    EngineStudio f;
+    f.smallJob(60);
+    QSignalSpy progress(f.studio->generator()->host(), &chiaro::gui::EngineHost::progressed);
+    QSignalSpy finished(f.studio->generator()->host(), &chiaro::gui::EngineHost::finished);
+    f.studio->generate();
+    REQUIRE(progress.wait(240000));
+    f.studio->cancel();
+    REQUIRE(finished.wait(60000));
+    const auto result = finished.last().at(1).value<chiaro::gui::RelightResultPtr>();
+    CHECK(result->status.code == chiaro::core::ErrorCode::Cancelled);
+    CHECK(progress.count() < 60);
+    CHECK(f.studio->history()->count() == 0);
+    CHECK_FALSE(f.studio->generator()->isBusy());
+}

@@ -1,0 +1,188 @@
+// The studio on a stand-in main window (tabs Edit/Batch, like MainWindow): drag and drop routing,
+// restoring a job from a Chiaro PNG, and the no-models path of Generate. No model bundle needed.
+#include <catch2/catch.hpp>
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QUrl>
+
+#include "chiaro/image/image_io.h"
+#include "chiaro/pipeline/engine.h"
+#include "main_window.h"
+#include "panels/light_panel.h"
+#include "panels/prompt_panel.h"
+#include "result/compare_view.h"
+#include "studio/drop_router.h"
+#include "studio/studio.h"
+#include "test_support.h"
+#include "worker/preview_renderer.h"
+
+using chiaro::gui::Studio;
+
+namespace {
+
+struct StudioFixture {
+    StudioFixture() {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings writes go to a test location
+        auto* tabs = new QTabWidget(&window);
+        tabs->addTab(new QLabel("edit"), "Edit");
+        tabs->addTab(new QLabel("batch"), "Batch");
+        window.setCentralWidget(tabs);
+        studio = new Studio(&window, [this](const QString& path) {
+            QImage image(path);
+            if (image.isNull()) return false;
+            opened << path;
+            studio->setPhoto(path, image);
+            return true;
+        });
+    }
+    void drop(const QString& path) {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        REQUIRE(enter.isAccepted());
+        QDropEvent dropEvent(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &dropEvent);
+    }
+    QTabWidget* tabs() { return qobject_cast<QTabWidget*>(window.centralWidget()); }
+
+    QMainWindow window;
+    Studio* studio = nullptr;
+    QStringList opened;
+};
+
+std::string photoPath(const char* name) { return chiaro::test::sharedDir() + "/data/photos/" + name; }
+
+}  // namespace
+
+TEST_CASE("dropping a photo file URL opens it and starts the instant preview", "[gui][studio][drop]") {
+    StudioFixture f;
+    QSignalSpy frames(f.studio->previewRenderer(), &chiaro::gui::PreviewRenderer::previewReady);
+    const QString path = QString::fromStdString(photoPath("chelsea.png"));
+    f.drop(path);
+    REQUIRE(f.opened == QStringList{path});
+    CHECK(f.studio->compareView()->before().size() == QImage(path).size());
+    REQUIRE(frames.wait(20000));
+    CHECK(frames.last().at(0).value<QImage>().size() == QImage(path).size());
+    CHECK(f.studio->settings().recentFiles.value(0) == path);
+}
+
+TEST_CASE("dropped folders, masks and junk are routed, not opened as photos", "[gui][studio][drop]") {
+    StudioFixture f;
+    chiaro::test::TempDir dir;
+    QSignalSpy batch(f.studio, &Studio::batchFolderDropped);
+    QSignalSpy mask(f.studio, &Studio::maskFileDropped);
+    f.drop(QString::fromStdString(dir.path()));
+    REQUIRE(batch.count() == 1);
+    CHECK(f.tabs()->tabText(f.tabs()->currentIndex()) == "Batch");
+
+    const std::string maskFile = dir.file("coffee_mask.png");
+    chiaro::core::savePng(maskFile, cv::Mat(40, 60, CV_8UC1, cv::Scalar(255)));
+    f.drop(QString::fromStdString(maskFile));
+    CHECK(mask.count() == 1);
+
+    const std::string junk = dir.file("notes.txt");
+    FILE* file = fopen(junk.c_str(), "w");
+    fputs("not an image", file);
+    fclose(file);
+    CHECK(chiaro::gui::classifyDroppedPath(QString::fromStdString(junk)) == chiaro::gui::DropKind::Unsupported);
+    f.drop(QString::fromStdString(junk));
+    CHECK(f.opened.isEmpty());
+    CHECK(chiaro::gui::classifyDroppedPath(QString::fromStdString(photoPath("rocket.jpg"))) ==
+          chiaro::gui::DropKind::Photo);
+}
+
+TEST_CASE("dropping a Chiaro PNG restores its job into the panels", "[gui][studio][drop]") {
+    chiaro::test::TempDir dir;
+    chiaro::core::RelightJob job;
+    job.prompt = "neon light, city";
+    job.seed = 4242;
+    job.steps = 17;
+    job.cfg = 3.5;
+    job.width = 640;
+    job.height = 448;
+    job.light.direction = chiaro::core::LightDirection{135.0, 25.0};
+    job.light.intensity = 1.4;
+    chiaro::core::RelightResult result;
+    result.image = chiaro::core::loadImageRgb(photoPath("coffee.png"));
+    result.job = chiaro::core::jobToJson(job);
+    result.infotext = chiaro::core::jobInfotext(job, 640, 448, "abc");
+    const std::string png = dir.file("result.png");
+    chiaro::core::saveRelightResult(png, result);
+    REQUIRE(chiaro::gui::classifyDroppedPath(QString::fromStdString(png)) == chiaro::gui::DropKind::ChiaroResult);
+
+    StudioFixture f;
+    f.drop(QString::fromStdString(png));
+    CHECK(f.opened.isEmpty());  // a result restores parameters; it does not replace the photo
+    chiaro::core::RelightJob restored;
+    f.studio->promptPanel()->writeTo(restored);
+    CHECK(restored.prompt == "neon light, city");
+    CHECK(restored.seed == 4242);
+    CHECK(restored.steps == 17);
+    CHECK(restored.cfg == Approx(3.5));
+    CHECK(restored.width == 640);
+    CHECK(restored.height == 448);
+    const auto light = f.studio->lightPanel()->settings();
+    REQUIRE(light.direction);
+    CHECK(light.direction->azimuth == Approx(135).margin(0.5));
+    CHECK(light.direction->elevation == Approx(25).margin(0.5));
+    CHECK(light.intensity == Approx(1.4));
+}
+
+TEST_CASE("a PNG with a broken chiaro chunk is an ordinary photo", "[gui][studio][drop]") {
+    chiaro::test::TempDir dir;
+    chiaro::core::PngWriteOptions options;
+    options.metadata.utf8["chiaro"] = "{not json";
+    const std::string png = dir.file("odd.png");
+    chiaro::core::savePng(png, cv::Mat(32, 32, CV_8UC3, cv::Scalar(10, 20, 30)), options);
+    CHECK_FALSE(chiaro::gui::readChiaroJob(QString::fromStdString(png)));
+    CHECK(chiaro::gui::classifyDroppedPath(QString::fromStdString(png)) == chiaro::gui::DropKind::Photo);
+}
+
+TEST_CASE("Generate without models explains how to get them and keeps the preview", "[gui][studio]") {
+    StudioFixture f;
+    chiaro::test::TempDir empty;
+    auto settings = f.studio->settings();
+    settings.bundleDir = QString::fromStdString(empty.path());
+    f.studio->applySettings(settings);
+    REQUIRE(f.studio->handlePath(QString::fromStdString(photoPath("coffee.png"))));
+    f.studio->generate();
+    CHECK_FALSE(f.studio->noticeLabel()->isHidden());
+    CHECK(f.studio->noticeLabel()->text().contains("Getting models"));
+    CHECK(f.studio->noticeLabel()->text().contains(QString::fromStdString(empty.path())));
+    // The weight-free preview still answers the light panel.
+    QSignalSpy frames(f.studio->previewRenderer(), &chiaro::gui::PreviewRenderer::previewReady);
+    f.studio->lightPanel()->setDirection(chiaro::core::LightDirection{90, 0});
+    REQUIRE(frames.wait(20000));
+}
+
+TEST_CASE("the main window opens a dropped photo and shows the studio's docks and tabs", "[gui][studio][drop]") {
+    QStandardPaths::setTestModeEnabled(true);
+    chiaro::gui::MainWindow window;
+    REQUIRE(window.studio());
+    const QString path = QString::fromStdString(photoPath("astronaut.png"));
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    CHECK(window.currentPhotoPath() == path);
+    CHECK(window.studio()->compareView()->before().size() == window.currentPhoto().size());
+    auto* tabs = window.findChild<QTabWidget*>();
+    REQUIRE(tabs);
+    QStringList names;
+    for (int i = 0; i < tabs->count(); ++i) names << tabs->tabText(i);
+    CHECK(names == QStringList{"Edit", "Batch", "Result", "Variants"});
+    CHECK(window.findChild<QDockWidget*>("lightDock"));
+    CHECK(window.findChild<QDockWidget*>("generateDock"));
+    CHECK(window.findChild<QDockWidget*>("historyDock"));
+}

@@ -1,0 +1,131 @@
+"""Module definitions: SD1.5 key names/shapes/totals, tiny parity sizes, attention chunking, scripting."""
+import os
+import unittest
+
+import helpers
+import torch
+
+from chiaro_export import configs as cfgs
+from chiaro_export.blocks import chunked_attention
+from chiaro_export.clip_text import ClipTextModel
+from chiaro_export.sources import load_diffusers_folder
+from chiaro_export.unet import UNet2DConditionModel
+from chiaro_export.vae import AutoencoderKL, VaeEncoder, VaeDecoder
+from chiaro_export.weights import skip_default_init, random_init
+
+
+def _shapes(module):
+    return {k: list(v.shape) for k, v in module.state_dict().items()}
+
+
+def _total(shapes):
+    n = 0
+    for shape in shapes.values():
+        size = 1
+        for s in shape:
+            size *= s
+        n += size
+    return n
+
+
+class Sd15KeysTest(unittest.TestCase):
+    """Full-size modules are built without initialising weights (fast), only names/shapes matter."""
+
+    @classmethod
+    def setUpClass(cls):
+        c = cfgs.sd15_configs()
+        with skip_default_init():
+            cls.unet = _shapes(UNet2DConditionModel(c["unet"]))
+            cls.vae = _shapes(AutoencoderKL(c["vae"]))
+            cls.text = _shapes(ClipTextModel(c["text_encoder"]))
+            cls.unet_fbc = _shapes(UNet2DConditionModel(dict(c["unet"], in_channels=12)))
+
+    def _check(self, got, name, count, total):
+        want = helpers.load_json(os.path.join(helpers.SPEC_DATA, name))
+        self.assertEqual(len(want), count)
+        self.assertEqual(sorted(set(want) - set(got)), [], "keys missing from our module")
+        self.assertEqual(sorted(set(got) - set(want)), [], "keys our module has in excess")
+        bad = [(k, got[k], want[k]) for k in want if got[k] != want[k]]
+        self.assertEqual(bad, [])
+        self.assertEqual(_total(got), total)
+
+    def test_unet(self):
+        self._check(self.unet, "sd15_unet_diffusers_keys.json", 686, 859520964)
+        self.assertEqual(self.unet["conv_in.weight"], [320, 4, 3, 3])
+
+    def test_vae(self):
+        self._check(self.vae, "sd15_vae_diffusers_keys.json", 248, 83653863)
+
+    def test_text_encoder(self):
+        self._check(self.text, "sd15_text_encoder_diffusers_keys.json", 196, 123060480)
+        self.assertNotIn("text_model.embeddings.position_ids", self.text)
+
+    def test_iclight_totals(self):
+        fc = dict(self.unet, **{"conv_in.weight": [320, 8, 3, 3]})
+        self.assertEqual(_total(fc), 859532484)
+        self.assertEqual(_total(self.unet_fbc), 859544004)
+
+
+class TinyModulesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.base = load_diffusers_folder(helpers.TINY_SD)
+
+    def test_tiny_config_matches_parity_kit(self):
+        tiny = cfgs.tiny_configs()
+        for part in ("unet", "vae", "text_encoder"):
+            for key, value in tiny[part].items():
+                if key in ("in_channels",):
+                    continue
+                self.assertEqual(self.base.configs[part][key], value, "%s.%s" % (part, key))
+
+    def test_tiny_keys_match_parity_weights(self):
+        c = self.base.configs
+        for part, module in (("unet", UNet2DConditionModel(c["unet"])),
+                             ("vae", AutoencoderKL(c["vae"])),
+                             ("text_encoder", ClipTextModel(c["text_encoder"]))):
+            self.assertEqual(_shapes(module),
+                             {k: list(v.shape) for k, v in self.base.tensors[part].items()}, part)
+
+    def test_chunked_attention_equals_unchunked(self):
+        g = torch.Generator().manual_seed(3)
+        q, k, v = (torch.randn(4, 300, 16, generator=g) for _ in range(3))
+        full = torch.softmax(torch.bmm(q, k.transpose(1, 2)) * 0.25, dim=-1) @ v
+        whole = chunked_attention(q, k, v, 0.25)
+        self.assertTrue(torch.equal(whole, chunked_attention(q, k, v, 0.25, 10 ** 9)))
+        for limit in (4 * 300 * 7, 4 * 300 * 64, 1):
+            got = chunked_attention(q, k, v, 0.25, limit)
+            self.assertLess(float((got - full).abs().max()), 1e-6)
+            self.assertTrue(torch.equal(got, whole), "chunking changed the numbers")
+
+    def test_scripted_modules_take_dynamic_sizes(self):
+        c = cfgs.tiny_configs()
+        c["unet"]["in_channels"] = 12
+        g = torch.Generator().manual_seed(0)
+        unet, vae, text = UNet2DConditionModel(c["unet"]), AutoencoderKL(c["vae"]), \
+            ClipTextModel(c["text_encoder"])
+        for m in (unet, vae, text):
+            random_init(m, g)
+            m.eval()
+        s_unet = torch.jit.script(unet)
+        s_enc = torch.jit.script(VaeEncoder(vae, 4, 0.18215))
+        s_dec = torch.jit.script(VaeDecoder(vae, 0.18215))
+        s_text = torch.jit.script(text)
+        with torch.no_grad():
+            for (b, h, w, k) in ((1, 8, 16, 1), (2, 24, 8, 2), (3, 16, 40, 3)):
+                x = torch.randn(b, 12, h, w, generator=g)
+                ctx = torch.randn(b, 77 * k, 32, generator=g)
+                t = torch.full([b], 500.0)
+                out = s_unet(x, t, ctx)
+                self.assertEqual(list(out.shape), [b, 4, h, w])
+                self.assertTrue(torch.allclose(out, unet(x, t, ctx), rtol=0, atol=1e-5))
+            img = torch.rand(2, 3, 64, 128, generator=g) * 2 - 1
+            lat = s_enc(img)
+            self.assertEqual(list(lat.shape), [2, 4, 8, 16])
+            self.assertEqual(list(s_dec(lat).shape), [2, 3, 64, 128])
+            ids = torch.randint(0, 49408, (3, 77), generator=g)
+            self.assertEqual(list(s_text(ids).shape), [3, 77, 32])
+
+
+if __name__ == "__main__":
+    unittest.main()
