@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QMouseEvent>
+#include <QPaintEvent>
 
 #include <opencv2/imgproc.hpp>
 
@@ -76,8 +77,23 @@ void sendMouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons butt
     QApplication::sendEvent(w, &e);
 }
 
+// Counts the canvas' paint events and the area they repaint, to show dabs repaint a small rectangle.
+class PaintCounter : public QObject {
+public:
+    long long paints = 0, area = 0;
+    bool eventFilter(QObject*, QEvent* event) override {
+        if (event->type() == QEvent::Paint) {
+            ++paints;
+            for (const QRect& r : static_cast<QPaintEvent*>(event)->region()) area += (long long)r.width() * r.height();
+        }
+        return false;
+    }
+};
+
 // One stroke of `count` moves across the canvas; times each move until its repaint is done.
 Stats dabRepaint(gui::MaskCanvas& canvas, int count) {
+    PaintCounter counter;
+    canvas.installEventFilter(&counter);
     std::vector<double> times;
     QPointF p(300, 300);
     sendMouse(&canvas, QEvent::MouseButtonPress, p, Qt::LeftButton);
@@ -92,6 +108,9 @@ Stats dabRepaint(gui::MaskCanvas& canvas, int count) {
     }
     sendMouse(&canvas, QEvent::MouseButtonRelease, p, Qt::NoButton);
     QApplication::processEvents();
+    canvas.removeEventFilter(&counter);
+    std::printf("  (%lld paint events for %d moves, %.0f logical px each on average, of %d)\n", counter.paints, count,
+                counter.paints ? double(counter.area) / counter.paints : 0.0, canvas.width() * canvas.height());
     return stats(times);
 }
 

@@ -12,8 +12,9 @@
 namespace chiaro::cli {
 namespace {
 
-double rounded(double value, double step) {
-    return std::round(value / step) * step;
+// Divides by a power of ten (rather than multiplying by 0.01) so that 0.69 prints as 0.69.
+double rounded(double value, double perUnit) {
+    return std::round(value * perUnit) / perUnit;
 }
 
 }  // namespace
@@ -32,9 +33,9 @@ int runEstimateLight(const Args& args) {
     const cv::Mat mask = maskPath ? core::loadMask(*maskPath, image.size()) : cv::Mat();
     const core::LightEstimate estimate = core::estimateLight(image, mask);
     // Rounded: the estimate is good to a degree at best; more digits would only be noise.
-    nlohmann::json result{{"azimuth", rounded(estimate.direction.azimuth, 0.01)},
-                          {"elevation", rounded(estimate.direction.elevation, 0.01)},
-                          {"confidence", rounded(estimate.confidence, 0.001)}};
+    nlohmann::json result{{"azimuth", rounded(estimate.direction.azimuth, 100)},
+                          {"elevation", rounded(estimate.direction.elevation, 100)},
+                          {"confidence", rounded(estimate.confidence, 1000)}};
     printLine(result.dump());
     return 0;
 }

@@ -4,7 +4,6 @@
 // unreadable input, 4 segmenter requested (needs segmenter.pt, not supported yet).
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -28,9 +27,9 @@ cv::Rect parseRect(const std::string& text) {
     std::smatch m;
     if (!std::regex_match(text, m, pattern) || m[1].length() > 6 || m[2].length() > 6 || m[3].length() > 6 ||
         m[4].length() > 6)
-        throw Error(ErrorCode::Usage, "mask: --rect '" + text + "' is not x,y,w,h (whole pixels)");
+        throw Error(ErrorCode::Usage, "--rect '" + text + "' is not x,y,w,h (whole pixels)");
     const cv::Rect r(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]));
-    if (r.width <= 0 || r.height <= 0) throw Error(ErrorCode::Usage, "mask: --rect '" + text + "' has no area");
+    if (r.width <= 0 || r.height <= 0) throw Error(ErrorCode::Usage, "--rect '" + text + "' has no area");
     return r;
 }
 
@@ -61,15 +60,16 @@ int runMask(const Args& args) {
     const std::string method = parser.value("auto-mask");
     if (method == "segmenter")
         throw Error(ErrorCode::ModelBundle,
-                    "mask: --auto-mask segmenter needs segmenter.pt, which this version cannot use yet; use grabcut");
-    if (method != "grabcut") throw Error(ErrorCode::Usage, "mask: unknown --auto-mask '" + method + "' (grabcut, segmenter)");
-    const std::optional<cv::Rect> rect = parser.isSet("rect") ? std::optional(parseRect(parser.value("rect"))) : std::nullopt;
+                    "--auto-mask segmenter needs segmenter.pt, which this version cannot use yet; use grabcut");
+    if (method != "grabcut") throw Error(ErrorCode::Usage, "unknown --auto-mask '" + method + "' (grabcut, segmenter)");
+    const bool hasRect = parser.isSet("rect");
+    const cv::Rect requested = hasRect ? parseRect(parser.value("rect")) : cv::Rect();
     const int iterations = parser.intValue("iterations", 5);
-    if (iterations < 1 || iterations > 50) throw Error(ErrorCode::Usage, "mask: --iterations must be 1..50");
+    if (iterations < 1 || iterations > 50) throw Error(ErrorCode::Usage, "--iterations must be 1..50");
     checkOutput(input, output);
 
     const cv::Mat rgb = core::loadImageRgb(input);
-    const cv::Rect box = rect.value_or(core::defaultSubjectRect(rgb.size()));
+    const cv::Rect box = hasRect ? requested : core::defaultSubjectRect(rgb.size());
     core::GrabCutOptions options;
     options.iterations = iterations;
     const cv::Mat mask = core::grabCutFromRect(rgb, box, options);

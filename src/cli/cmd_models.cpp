@@ -20,22 +20,36 @@ std::string padded(const std::string& text, size_t width) {
     return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
+std::string checkResult(const core::BundleCheckReport& report, const std::string& name) {
+    for (const auto& [check, result] : report.checks) {
+        if (check == name) return result;
+    }
+    return "";
+}
+
+// One row per file: size, checksum verdict and, for modules, the signature probe's verdict; the
+// full text of every problem follows the table so the columns stay readable.
 std::string textReport(const std::string& dir, const core::BundleCheckReport& report) {
     std::ostringstream out;
     out << "model bundle " << dir << (report.variant.empty() ? "" : " (" + report.variant + ")") << "\n";
+    if (!report.device.empty()) out << "device: " << report.device << "\n";
     if (!report.files.empty()) {
-        out << "\n" << padded("file", 24) << padded("bytes", 14) << "sha256"
-            << (report.filesFromCache ? " (cached verification)" : "") << "\n";
+        out << "\n" << padded("file", 24) << padded("bytes", 14) << padded("sha256", 10) << "signature"
+            << (report.filesFromCache ? "   (checksums from the verification cache)" : "") << "\n";
         for (const auto& file : report.files) {
+            std::string signature = checkResult(report, file.name);
+            if (signature.empty()) signature = "-";
+            else if (signature.rfind("skipped", 0) == 0) signature = "skipped";
+            else if (signature != "ok") signature = "FAILED";
             out << padded(file.path, 24) << padded(std::to_string(file.bytes), 14)
-                << (file.ok ? "ok" : file.problem) << "\n";
+                << padded(file.ok ? "ok" : "FAILED", 10) << signature << "\n";
         }
     }
-    out << "\n" << padded("check", 24) << "result\n";
+    bool header = false;
     for (const auto& [name, result] : report.checks) {
-        std::string shown = result;
-        if (name == "device" && result == "ok") shown = "ok: " + report.device;
-        out << padded(name, 24) << shown << "\n";
+        if (result == "ok" || result.rfind("skipped", 0) == 0) continue;
+        out << (header ? "" : "\nproblems:\n") << "  " << name << ": " << result << "\n";
+        header = true;
     }
     out << "\n" << (report.ok ? "" : "FAILED: ") << report.summary;
     return out.str();

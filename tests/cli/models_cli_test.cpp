@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +34,19 @@ private:
     std::string m_old;
 };
 
+// The whitespace-separated words of the table row that starts with `file`.
+std::vector<std::string> rowOf(const std::string& out, const std::string& file) {
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(file + " ", 0) != 0) continue;
+        std::istringstream words(line);
+        std::vector<std::string> row;
+        for (std::string w; words >> w;) row.push_back(w);
+        return row;
+    }
+    return {};
+}
+
 test::ProcessResult check(const std::string& dir, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"models", "check", dir, "--device", "cpu"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -46,11 +60,14 @@ TEST_CASE("models check passes a good bundle with a verdict table", "[cli][model
     test::ProcessResult r = check(test::selftestBundle("fc"));
     CHECK(r.exitCode == 0);
     for (const char* text : {"text_encoder.pt", "unet.pt", "vae_encoder.pt", "vae_decoder.pt",
-                             "tokenizer/vocab.json", "tokenizer/merges.txt", "device", "ok: cpu (fp32)"}) {
+                             "tokenizer/vocab.json", "tokenizer/merges.txt", "device: cpu (fp32)"}) {
         CHECK_THAT(r.out, Catch::Contains(text));
     }
     CHECK_THAT(r.out, Catch::Contains("OK: fc bundle, 6 files verified, 4 modules probed"));
     CHECK_THAT(r.out, !Catch::Contains("FAILED"));
+    const auto unetSize = std::to_string(fs::file_size(test::selftestBundle("fc") + "/unet.pt"));
+    CHECK(rowOf(r.out, "unet.pt") == std::vector<std::string>{"unet.pt", unetSize, "ok", "ok"});
+    CHECK(rowOf(r.out, "tokenizer/merges.txt").back() == "-");
     CHECK(r.err.empty());
 }
 
@@ -80,7 +97,7 @@ TEST_CASE("models check uses the verification cache unless --no-cache", "[cli][m
     CHECK(fs::exists(home.cacheFile()));
     auto second = nlohmann::json::parse(check(dir, {"--json"}).out);
     CHECK(second["files_from_cache"] == true);
-    CHECK_THAT(check(dir).out, Catch::Contains("(cached verification)"));
+    CHECK_THAT(check(dir).out, Catch::Contains("from the verification cache"));
     auto uncached = nlohmann::json::parse(check(dir, {"--json", "--no-cache"}).out);
     CHECK(uncached["files_from_cache"] == false);
 }
@@ -113,6 +130,13 @@ TEST_CASE("models check exits 4 for a missing file, a newer format and a wrong U
     r = check(newer);
     CHECK(r.exitCode == 4);
     CHECK_THAT(r.err, Catch::Contains("made by a newer Chiaro: format_version 2, this build reads 1"));
+
+    r = check(test::selftestBundle("fc_wide_unet"));
+    CHECK(r.exitCode == 4);
+    CHECK(rowOf(r.out, "unet.pt").at(2) == "ok");
+    CHECK(rowOf(r.out, "unet.pt").at(3) == "FAILED");
+    CHECK(rowOf(r.out, "vae_decoder.pt").at(3) == "ok");
+    CHECK_THAT(r.out, Catch::Contains("problems:\n  unet: unet.pt expects 12 input channels"));
 
     r = check(test::selftestBundle("fc_wide_unet"), {"--json"});
     CHECK(r.exitCode == 4);

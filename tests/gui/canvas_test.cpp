@@ -26,9 +26,12 @@ struct Fixture {
     }
 };
 
+// Grey 128 under the default overlay colour at 50 % (or more than half of that tint).
 bool tinted(const QImage& device, int x, int y) {
-    const QColor c = device.pixelColor(x, y);
-    return c.red() > 170 && c.green() < 110;  // grey 128 under a (255, 48, 96) overlay at 50 %
+    const QColor c = device.pixelColor(x, y), o = OverlayStyle().colour;
+    const int full = std::abs(o.red() - 128) + std::abs(o.green() - 128) + std::abs(o.blue() - 128);
+    const int seen = std::abs(c.red() - 128) + std::abs(c.green() - 128) + std::abs(c.blue() - 128);
+    return seen * 2 > full * OverlayStyle().opacity * 1.3;
 }
 
 }  // namespace

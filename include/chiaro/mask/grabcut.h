@@ -1,8 +1,9 @@
 #pragma once
 // Automatic subject selection with OpenCV's GrabCut: no model needed. Images are CV_8UC3 RGB;
 // results are CV_8UC1 masks (255 = subject) of the image's size. Large images are segmented at a
-// reduced working size (GrabCutOptions::maxWorkingSide) and the result scaled back, which keeps a
-// 24 MP photo around a second. Runs on the calling thread; call it off the UI thread.
+// reduced working size (GrabCutOptions::maxWorkingSide) and the result scaled back: the cost depends
+// on the working size, not the photo (about 2 s at 600x400, 6 s at 1024 px, 5 iterations, one core).
+// Runs on the calling thread; call it off the UI thread.
 #include <opencv2/core.hpp>
 
 namespace chiaro::core {

@@ -69,7 +69,14 @@ torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::strin
     torch::jit::Module module = loadModule(manifest, name, target);
     double loadSeconds = secondsSince(start);
     start = Clock::now();
-    probeModule(name, module, manifest, target);
+    try {
+        probeModule(name, module, manifest, target);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {  // e.g. out of device memory while preparing the probe
+        throw Error(ErrorCode::ModelBundle,
+                    manifest.files.at(name).path + ": probe failed (" + torchErrorSummary(e) + ")");
+    }
     coreLog().debug("{}: loaded in {:.3f} s, probed in {:.3f} s on {}", manifest.files.at(name).path,
                     loadSeconds, secondsSince(start), target.describe());
     return module;

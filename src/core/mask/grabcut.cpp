@@ -69,7 +69,7 @@ cv::Mat grabCutFromRect(const cv::Mat& rgb, const cv::Rect& rect, const GrabCutO
         throw Error(ErrorCode::Usage, "grabcut: the rectangle " + rectText(rect) + " is not inside the " +
                                           std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows) + " image");
     if (rect == all)
-        throw Error(ErrorCode::Usage, "grabcut: the rectangle covers the whole image; leave some background outside it");
+        throw Error(ErrorCode::Usage, "grabcut: the rectangle " + rectText(rect) + " covers the whole image; leave some background outside it");
 
     const double scale = workingScale(rgb.size(), options);
     cv::Mat work = rgb;

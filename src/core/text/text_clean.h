@@ -1,9 +1,11 @@
 #pragma once
 // The text preparation of CLIP's SimpleTokenizer.encode():
 //   whitespace_clean(basic_clean(text)).lower()
-// basic_clean is ftfy.fix_text + html.unescape twice + strip; Chiaro does not carry ftfy, so only
-// the two html.unescape passes and the strip are reproduced (ftfy leaves ordinary prompts as they
-// are). whitespace_clean turns every run of regex \s into one space and strips.
+// basic_clean is ftfy.fix_text + html.unescape twice + strip. Chiaro does not carry ftfy: only the
+// two html.unescape passes and the strip are reproduced. ftfy leaves plain prompts unchanged, but it
+// would uncurl quotes, split Latin ligatures, narrow full-width forms and NFC-compose decomposed
+// accents; such text tokenizes differently here than in CLIP. whitespace_clean turns every run of
+// regex \s into one space and strips.
 #include <string>
 
 namespace chiaro::core::text {

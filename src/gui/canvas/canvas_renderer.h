@@ -16,7 +16,7 @@
 namespace chiaro::gui {
 
 struct OverlayStyle {
-    QColor colour = QColor(255, 48, 96);
+    QColor colour = QColor(40, 110, 255);  // a blue that few subjects (skin, products, food) share
     qreal opacity = 0.5;  // at mask value 255
     bool visible = true;
 };

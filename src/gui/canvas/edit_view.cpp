@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QInputDialog>
 #include <QMenu>
 #include <QToolButton>
@@ -12,6 +13,8 @@
 #include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
 #include "canvas/mask_toolbar.h"
+#include "canvas/tool_icons.h"
+#include "canvas/tool_strip.h"
 #include "chiaro/mask/mask_ops.h"
 
 namespace chiaro::gui {
@@ -20,14 +23,19 @@ EditView::EditView(QWidget* parent) : QWidget(parent) {
     m_document = new MaskDocument(this);
     m_canvas = new MaskCanvas(m_document, this);
     m_toolBar = new MaskToolBar(m_canvas, this);
-    auto* layout = new QVBoxLayout(this);
+    m_toolStrip = new ToolStrip(m_canvas, this);
+    auto* right = new QVBoxLayout;
+    right->setSpacing(0);
+    right->addWidget(m_toolBar);
+    right->addWidget(m_canvas, 1);
+    auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(m_toolBar);
-    layout->addWidget(m_canvas, 1);
+    layout->addWidget(m_toolStrip);
+    layout->addLayout(right, 1);
     buildMaskMenu();
-    // Toolbar shortcuts (tools, fit, 100 %) must also work while the canvas has the focus.
-    for (QAction* action : m_toolBar->actions())
+    // Strip shortcuts (tools, fit, 100 %) must also work while the canvas has the focus.
+    for (QAction* action : m_toolStrip->actions())
         if (!action->shortcut().isEmpty()) addAction(action);
     connect(m_document, &MaskDocument::autoSelectFinished, this,
             [this](bool, const QString& text) { Q_EMIT message(text); });
@@ -54,8 +62,10 @@ void EditView::buildMaskMenu() {
     QUndoStack* undo = m_document->undoStack();
     QAction* undoAction = undo->createUndoAction(this, tr("Undo"));
     undoAction->setShortcut(QKeySequence::Undo);
+    undoAction->setIcon(actionIcon(ActionIcon::Undo));
     QAction* redoAction = undo->createRedoAction(this, tr("Redo"));
     redoAction->setShortcut(QKeySequence::Redo);
+    redoAction->setIcon(actionIcon(ActionIcon::Redo));
     for (QAction* a : {undoAction, redoAction}) {
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(a);
@@ -87,15 +97,16 @@ void EditView::buildMaskMenu() {
     });
 
     auto* button = new QToolButton(this);
-    button->setText(tr("Mask"));
+    button->setIcon(actionIcon(ActionIcon::Menu));
+    button->setToolTip(tr("Mask: invert, clear, grow, shrink, feather, import, export"));
     button->setObjectName("maskMenuButton");
     button->setMenu(m_maskMenu);
     button->setPopupMode(QToolButton::InstantPopup);
     button->setFocusPolicy(Qt::NoFocus);
-    m_toolBar->addSeparator();
-    m_toolBar->addAction(undoAction);
-    m_toolBar->addAction(redoAction);
-    m_toolBar->addWidget(button);
+    m_toolStrip->addSeparator();
+    m_toolStrip->addAction(undoAction);
+    m_toolStrip->addAction(redoAction);
+    m_toolStrip->addWidget(button);
 }
 
 void EditView::askNumber(const QString& title, const std::function<void(int)>& run) {

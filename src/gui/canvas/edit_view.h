@@ -1,5 +1,5 @@
 #pragma once
-// The Edit tab's mask editor: the mask toolbar, a Mask menu (invert, clear, select all, grow,
+// The Edit tab's mask editor: the tool strip, the brush settings bar, a Mask menu (invert, clear, select all, grow,
 // shrink, feather, clear hints, import, export), undo/redo, and the canvas. MainWindow only places it
 // and forwards photos; messages for the status bar come out of message().
 #include <QImage>
@@ -14,6 +14,7 @@ namespace chiaro::gui {
 class MaskCanvas;
 class MaskDocument;
 class MaskToolBar;
+class ToolStrip;
 
 class EditView : public QWidget {
     Q_OBJECT
@@ -26,6 +27,7 @@ public:
     MaskDocument* document() const { return m_document; }
     MaskCanvas* canvas() const { return m_canvas; }
     MaskToolBar* toolBar() const { return m_toolBar; }
+    ToolStrip* toolStrip() const { return m_toolStrip; }
     QMenu* maskMenu() const { return m_maskMenu; }
 
     // Menu actions that ask for a number or a file call these after the dialog.
@@ -45,6 +47,7 @@ private:
     MaskDocument* m_document;
     MaskCanvas* m_canvas;
     MaskToolBar* m_toolBar;
+    ToolStrip* m_toolStrip;
     QMenu* m_maskMenu = nullptr;
     QString m_photoPath;
 };
