@@ -33,8 +33,11 @@ TempDir::~TempDir() {
 }
 
 std::string sharedDir() {
-    if (const char* env = std::getenv("CHIARO_SHARED_DIR"); env && *env) return env;
-    return CHIARO_SHARED_DIR_DEFAULT;
+    const char* env = std::getenv("CHIARO_SHARED_DIR");
+    const std::string dir = env && *env ? env : CHIARO_SHARED_DIR_DEFAULT;
+    std::error_code ec;
+    auto canonical = fs::weakly_canonical(dir, ec);  // "main/../shared" -> "shared"
+    return ec ? dir : canonical.string();
 }
 
 std::string bundleDir(const std::string& name) { return std::string(CHIARO_TEST_BUNDLES_DIR) + "/" + name; }

@@ -64,6 +64,9 @@ void Studio::buildDocks() {
         generate->raise();
     }
 
+    // The side docks run the full height; the history strip sits under the canvas only.
+    m_window->setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    m_window->setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_history = new HistoryStrip;
     addDock(m_window, tr("History"), "historyDock", m_history, Qt::BottomDockWidgetArea);
 
