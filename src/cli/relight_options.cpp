@@ -5,6 +5,7 @@
 #include "chiaro/core/paths.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/image/pillow_resize.h"
+#include "chiaro/light/light_options.h"
 
 namespace chiaro::cli {
 using core::Error;
@@ -54,18 +55,12 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     const std::string mode = p.value("mode");
     if (mode != "subject" && mode != "inpaint") throw Error(ErrorCode::Usage, "--mode must be subject or inpaint");
     job.mode = mode == "inpaint" ? core::RelightMode::Inpaint : core::RelightMode::Subject;
-    if (p.isSet("light") && p.isSet("light-preset")) {
-        throw Error(ErrorCode::Usage, "give either --light or --light-preset, not both");
-    }
-    if (p.isSet("light")) {
-        job.light.direction = core::parseLightDirection(p.value("light"));
-    } else if (p.isSet("light-preset")) {
-        auto preset = core::parseLightPreset(p.value("light-preset"));
-        if (!preset) throw Error(ErrorCode::Usage, "unknown --light-preset '" + p.value("light-preset") + "'");
-        job.light.direction = core::presetDirection(*preset);
-    }
-    if (p.isSet("color-temp")) job.light.color = core::LightColor::fromKelvin(p.doubleValue("color-temp", 6500));
-    job.light.intensity = p.doubleValue("intensity", 1.0);
+    core::LightOptionsText lightText;
+    lightText.light = p.optional("light");
+    lightText.preset = p.optional("light-preset");
+    lightText.colorTemp = p.optional("color-temp");
+    lightText.intensity = p.optional("intensity");
+    job.light = core::lightSettingsFromText(lightText);
     job.prompt = p.value("prompt");
     job.addedPrompt = p.value("added-prompt");
     job.negativePrompt = p.value("negative-prompt");

@@ -1,8 +1,8 @@
 #pragma once
 // One relighting job: everything the engine needs besides the loaded model bundle. Images cross the
 // engine boundary as cv::Mat in RGB order (CV_8UC3), masks as CV_8UC1 mattes (0..255).
-// Defaults are IC-Light's (ICLIGHT_PIPELINE.md); the fbc model uses 20 steps and CFG 7 by default,
-// see applyVariantDefaults().
+// Defaults are IC-Light's fc ones (ICLIGHT_PIPELINE.md); callers apply the fbc model's own defaults
+// (20 steps, CFG 7) to what the user did not set.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,9 +57,6 @@ struct RelightJob {
     double detailPreserve = 0.0; // 0..1: how much of the photo's fine detail is transferred back
     int previewEvery = 1;        // latent preview every N steps (0 = none)
 };
-
-// IC-Light's fbc demo defaults (20 steps, CFG 7) for fields still at the fc defaults.
-void applyVariantDefaults(RelightJob& job, const std::string& variant);
 
 // Checks sizes, ranges and combinations; throws Error(Usage) or Error(BadInput) with the reason.
 void validateJob(const RelightJob& job, const std::string& variant);

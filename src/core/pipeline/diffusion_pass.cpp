@@ -10,11 +10,6 @@ namespace {
 
 bool usesGuidance(double cfg) { return cfg > 1.0; }  // diffusers: do_classifier_free_guidance
 
-torch::Tensor drawNoise(const std::vector<int64_t>& shape, at::Generator& generator, torch::Device device) {
-    // Noise always comes from the CPU generator, so a seed gives the same picture on every device.
-    return torch::randn(shape, generator, torch::TensorOptions().dtype(torch::kFloat32)).to(device);
-}
-
 }  // namespace
 
 int passStepCount(const PassInputs& in) {
@@ -34,10 +29,10 @@ torch::Tensor runDiffusionPass(const PassInputs& in, at::Generator& generator, c
     torch::Tensor latent;
     if (in.cleanLatent) {
         torch::Tensor clean = in.cleanLatent->to(torch::kFloat32);
-        torch::Tensor noise = drawNoise(clean.sizes().vec(), generator, in.device);
+        torch::Tensor noise = drawSamplerNoise(clean.sizes(), generator, in.device);
         latent = sampler->noisedLatent(clean, noise, first);
     } else {
-        latent = sampler->initialLatent(drawNoise(in.latentShape, generator, in.device));
+        latent = sampler->initialLatent(drawSamplerNoise(in.latentShape, generator, in.device));
     }
 
     const bool guided = usesGuidance(in.cfg);

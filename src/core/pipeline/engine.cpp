@@ -190,10 +190,10 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     PassInputs pass2 = pass;
     pass2.inferenceSteps = static_cast<int>(pythonRound(job.steps / job.highresDenoise));
     pass2.strength = job.highresDenoise;
-    pass2.cleanLatent = torch::zeros({1, 4, hr.height / 8, hr.width / 8});  // for the step count only
+    const int pass2Steps = pass2.inferenceSteps - img2imgSkip(pass2.inferenceSteps, pass2.strength);
 
     PassProgress progress;
-    progress.totalSteps = passStepCount(pass) + passStepCount(pass2);
+    progress.totalSteps = passStepCount(pass) + pass2Steps;
     progress.previewEvery = job.previewEvery;
     progress.elapsed = [start] { return secondsSince(start); };
 

@@ -41,13 +41,6 @@ std::string formatNumber(double v) {
 
 }  // namespace
 
-void applyVariantDefaults(RelightJob& job, const std::string& variant) {
-    if (variant != "fbc") return;
-    const RelightJob fcDefaults;
-    if (job.steps == fcDefaults.steps) job.steps = 20;
-    if (job.cfg == fcDefaults.cfg) job.cfg = 7.0;
-}
-
 cv::Size highresSize(int width, int height, double scale) {
     return {static_cast<int>(pythonRound(width * scale / 64.0) * 64),
             static_cast<int>(pythonRound(height * scale / 64.0) * 64)};
