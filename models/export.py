@@ -2,7 +2,8 @@
 """Export SD1.5 + IC-Light weights to a Chiaro model bundle (see models/README.md).
 
   export.py --base BASE --iclight OFFSETS --out DIR [--vocab VOCAB] [--config DIR] [--force]
-  export.py --tiny --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
+            [--segmenter RMBG.safetensors]
+  export.py --tiny --variant fc|fbc --vocab VOCAB --out DIR [--seed N] [--segmenter random]
   export.py --random-full --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
 
 Exit codes: 0 ok, 2 usage, 3 bad input file, 1 anything else; errors are one line on stderr.
@@ -32,7 +33,8 @@ def parse_args(argv):
                                    "merges.txt (default: BASE/tokenizer)")
     p.add_argument("--config", help="diffusers folder whose unet/vae/text_encoder config.json "
                                     "describe a single-file BASE (default: SD1.5)")
-    p.add_argument("--segmenter", help="subject segmenter weights (not supported yet)")
+    p.add_argument("--segmenter", help="subject segmenter: BriaRMBG-1.4 model.safetensors, or "
+                                       "'random' (random weights; toy size with --tiny)")
     p.add_argument("--tiny", action="store_true", help="random toy-size bundle (tests)")
     p.add_argument("--random-full", action="store_true", help="random SD1.5-size bundle (benchmarks)")
     p.add_argument("--variant", choices=("fc", "fbc"), help="variant of a random bundle")
@@ -43,8 +45,8 @@ def parse_args(argv):
                    help="torch.jit.freeze the modules (smaller graphs, but the engine can then "
                         "no longer move them to CUDA or cast them to fp16)")
     args = p.parse_args(argv)
-    if args.segmenter:
-        p.error("--segmenter is not supported yet")
+    if args.segmenter == "random" and not (args.tiny or args.random_full):
+        p.error("--segmenter random is for --tiny/--random-full bundles")
     if args.tiny and args.random_full:
         p.error("--tiny and --random-full exclude each other")
     if args.tiny or args.random_full:
@@ -67,7 +69,8 @@ def main(argv=None):
     opts = Options(base=args.base, iclight=args.iclight, out=args.out, vocab=args.vocab,
                    config=args.config, tiny=args.tiny, random_full=args.random_full,
                    variant=args.variant, seed=args.seed, force=args.force,
-                   verify=not args.no_verify, freeze=args.freeze)
+                   verify=not args.no_verify, freeze=args.freeze,
+                   segmenter=args.segmenter)
     start = time.time()
     try:
         manifest = export(opts)

@@ -21,6 +21,7 @@ from .tokenizer_export import load_vocab_source, write_tokenizer
 from .unet import UNet2DConditionModel
 from .vae import AutoencoderKL, VaeEncoder, VaeDecoder
 from .weights import skip_default_init, random_init, load_strict
+from . import segmenter as seg
 
 CONCAT = {"fc": 4, "fbc": 8}
 
@@ -39,6 +40,7 @@ class Options:
         self.force = kw.get("force", False)
         self.verify = kw.get("verify", True)
         self.freeze = kw.get("freeze", False)
+        self.segmenter = kw.get("segmenter")  # None, "random" or a .safetensors path
 
 
 def check_out_dir(out, force):
@@ -54,6 +56,24 @@ class Models:
     def __init__(self, configs, unet, vae, text, variant, concat, source, vocab_src):
         self.configs, self.unet, self.vae, self.text = configs, unet, vae, text
         self.variant, self.concat, self.source, self.vocab_src = variant, concat, source, vocab_src
+        self.segmenter = None  # (module, input_size) when the bundle gets one
+
+
+def add_segmenter(models, opts):
+    """Attach the subject segmenter: RMBG-1.4 weights, or random ones (tiny with --tiny)."""
+    if not opts.segmenter:
+        return
+    if opts.segmenter == "random":
+        gen = torch.Generator().manual_seed(int(opts.seed) + 7)
+        module = seg.random_segmenter(opts.tiny, gen)
+        size = seg.TINY_INPUT_SIZE if opts.tiny else seg.INPUT_SIZE
+        source = {"kind": "random", "tiny": bool(opts.tiny)}
+    else:
+        module = seg.load_rmbg(opts.segmenter)
+        size = seg.INPUT_SIZE
+        source = {"kind": "rmbg-1.4", "path": os.path.abspath(opts.segmenter)}
+    models.segmenter = (module, size)
+    models.configs["segmenter"] = seg.architecture(size, source)
 
 
 def _build(configs):
@@ -103,7 +123,8 @@ def bundle_modules(models):
     return [("text_encoder", "text_encoder.pt", models.text),
             ("unet", "unet.pt", models.unet),
             ("vae_encoder", "vae_encoder.pt", VaeEncoder(models.vae, lat, sf)),
-            ("vae_decoder", "vae_decoder.pt", VaeDecoder(models.vae, sf))]
+            ("vae_decoder", "vae_decoder.pt", VaeDecoder(models.vae, sf))] + \
+        ([("segmenter", "segmenter.pt", models.segmenter[0])] if models.segmenter else [])
 
 
 def write_bundle(models, tmp, opts, log):
@@ -153,10 +174,12 @@ def export(opts, log=print):
     out = os.path.abspath(opts.out)
     check_out_dir(out, opts.force)
     for what, path in (("vocabulary", opts.vocab), ("base model", opts.base),
-                       ("IC-Light offset file", opts.iclight), ("config folder", opts.config)):
+                       ("IC-Light offset file", opts.iclight), ("config folder", opts.config),
+                       ("segmenter weights", None if opts.segmenter == "random" else opts.segmenter)):
         if path is not None and not os.path.exists(path):
             raise UsageError("%s not found" % what, path)
     models = random_models(opts) if (opts.tiny or opts.random_full) else real_models(opts)
+    add_segmenter(models, opts)
     if variant_for_concat(models.concat) != models.variant:
         raise ExportError("internal: variant/concat mismatch", None, EXIT_OTHER)
     parent = os.path.dirname(out)

@@ -25,8 +25,11 @@ def sha256_of(path, chunk=8 << 20):
 
 def file_entries(bundle_dir, parameters):
     files = {}
-    for name, rel in FILES:
+    optional = [("segmenter", "segmenter.pt")]
+    for name, rel in list(FILES) + optional:
         path = os.path.join(bundle_dir, rel)
+        if (name, rel) in optional and not os.path.exists(path):
+            continue
         entry = {"path": rel, "sha256": sha256_of(path), "bytes": os.path.getsize(path)}
         if name in parameters:
             entry["parameters"] = parameters[name]

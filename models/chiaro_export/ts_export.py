@@ -31,6 +31,9 @@ def sample_inputs(name, cfgs, concat_channels, generator):
         t = torch.tensor([999.0, 1.0])
         ctx = torch.randn(2, 77, unet["cross_attention_dim"], generator=generator)
         return (x, t, ctx)
+    if name == "segmenter":
+        size = cfgs["segmenter"]["input_size"]
+        return (torch.rand(1, 3, size, size, generator=generator) - 0.5,)
     if name == "vae_encoder":
         return (torch.rand(1, 3, 64, 64, generator=generator) * 2 - 1,)
     return (torch.randn(1, cfgs["vae"]["latent_channels"], 8, 8, generator=generator),)

@@ -1,14 +1,16 @@
-// chiaro-cli mask INPUT -o MASK.png [--auto-mask grabcut|segmenter] [--rect x,y,w,h]: automatic
-// subject selection without the GUI. GrabCut needs no model; without --rect it starts from a
-// centred rectangle inset 7.5 % on every side. Exit codes: 2 bad arguments or rectangle, 3 an
-// unreadable input, 4 segmenter requested (needs segmenter.pt, not supported yet).
+// chiaro-cli mask INPUT -o MASK.png [--auto-mask grabcut|segmenter|auto] [--rect x,y,w,h] [--models DIR]:
+// automatic subject selection without the GUI. GrabCut needs no model; without --rect it starts from
+// a centred rectangle inset 7.5 % on every side. The segmenter is the bundle's segmenter.pt.
+// Exit codes: 2 bad arguments or rectangle, 3 an unreadable input, 4 no/corrupt segmenter.
 #include <cstdio>
 #include <filesystem>
 #include <regex>
 
 #include <nlohmann/json.hpp>
 
+#include "auto_mask.h"
 #include "chiaro/core/error.h"
+#include "chiaro/core/paths.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/mask/grabcut.h"
 #include "chiaro/mask/mask_ops.h"
@@ -49,7 +51,10 @@ int runMask(const Args& args) {
     ArgParser parser("mask", "selects the subject of a photo and writes the mask (255 = subject) as a PNG");
     parser.addPositional("input", "the photo");
     parser.addOption("output", "MASK.png", "output mask PNG (also -o)");
-    parser.addOption("auto-mask", "METHOD", "grabcut (no model needed) or segmenter", "grabcut");
+    parser.addOption("auto-mask", "METHOD", "grabcut (no model needed), segmenter (the bundle's segmenter.pt) "
+                                            "or auto (segmenter when the bundle has one)", "grabcut");
+    parser.addOption("models", "DIR", "model bundle with segmenter.pt (default: $CHIARO_MODELS)");
+    parser.addOption("device", "D", "auto | cpu | cuda (segmenter)", "auto");
     parser.addOption("rect", "x,y,w,h", "the box around the subject (default: centred, inset 7.5 %)");
     parser.addOption("iterations", "N", "GrabCut iterations", "5");
     if (!parser.parse(args)) return printHelp(parser);
@@ -58,10 +63,8 @@ int runMask(const Args& args) {
     const std::string input = parser.positional(0);
     const std::string output = parser.value("output");
     const std::string method = parser.value("auto-mask");
-    if (method == "segmenter")
-        throw Error(ErrorCode::ModelBundle,
-                    "--auto-mask segmenter needs segmenter.pt, which this version cannot use yet; use grabcut");
-    if (method != "grabcut") throw Error(ErrorCode::Usage, "unknown --auto-mask '" + method + "' (grabcut, segmenter)");
+    if (method != "grabcut" && method != "segmenter" && method != "auto")
+        throw Error(ErrorCode::Usage, "unknown --auto-mask '" + method + "' (grabcut, segmenter, auto)");
     const bool hasRect = parser.isSet("rect");
     const cv::Rect requested = hasRect ? parseRect(parser.value("rect")) : cv::Rect();
     const int iterations = parser.intValue("iterations", 5);
@@ -70,9 +73,11 @@ int runMask(const Args& args) {
 
     const cv::Mat rgb = core::loadImageRgb(input);
     const cv::Rect box = hasRect ? requested : core::defaultSubjectRect(rgb.size());
-    core::GrabCutOptions options;
-    options.iterations = iterations;
-    const cv::Mat mask = core::grabCutFromRect(rgb, box, options);
+    core::EngineOptions engineOptions;
+    engineOptions.device = parser.value("device");
+    std::string used;
+    const cv::Mat mask = computeAutoMask(method, rgb, parser.valueOr("models", core::defaultModelsDir()), engineOptions,
+                                         &used, box, iterations);
     core::savePng(output, mask);
 
     const double coverage = core::maskCoverage(mask);
@@ -80,7 +85,7 @@ int runMask(const Args& args) {
         printLine(nlohmann::json{{"output", output},
                                  {"width", mask.cols},
                                  {"height", mask.rows},
-                                 {"method", method},
+                                 {"method", used},
                                  {"rect", {box.x, box.y, box.width, box.height}},
                                  {"coverage", coverage}}
                       .dump());

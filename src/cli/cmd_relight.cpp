@@ -23,6 +23,18 @@ extern "C" void onInterrupt(int) {
     if (g_cancel) g_cancel->cancel(core::CancelMode::Now);
 }
 
+// Routes SIGINT / SIGTERM to `token` while alive; the handlers stay but do nothing afterwards.
+struct InterruptScope {
+    explicit InterruptScope(core::CancelToken& token) {
+        g_cancel = &token;
+        std::signal(SIGINT, onInterrupt);
+        std::signal(SIGTERM, onInterrupt);
+    }
+    ~InterruptScope() { g_cancel = nullptr; }
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+};
+
 // Outputs replace an existing file atomically, but never one of the inputs.
 void checkOutputPath(const std::vector<std::string>& inputs, const std::string& output) {
     namespace fs = std::filesystem;
@@ -55,14 +67,15 @@ int runRelight(const Args& args) {
     checkOutputPath({input, settings.maskPath, settings.backgroundPath}, output);
     loadJobImages(settings, input);
 
+    // Handlers first: Ctrl+C during a long model load must also end with exit code 5.
+    core::CancelToken cancel;
+    const InterruptScope interrupts(cancel);
     core::Engine engine;
     engine.load(settings.modelsDir, settings.engine);
+    if (cancel.mode() != core::CancelMode::None) {
+        throw core::Error(core::ErrorCode::Cancelled, "interrupted while loading the models");
+    }
     applyVariantDefaults(settings, engine.variant());
-
-    core::CancelToken cancel;
-    g_cancel = &cancel;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
 
     ProgressBar bar;
     core::RunHooks hooks;
@@ -78,7 +91,6 @@ int runRelight(const Args& args) {
     }
     core::RelightResult result = engine.run(settings.job, hooks, cancel);
     bar.finish();
-    g_cancel = nullptr;
     if (!result.status.ok()) throw core::Error(result.status.code, result.status.message);
 
     core::saveRelightResult(output, result, settings.bitDepth);

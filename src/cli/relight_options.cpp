@@ -1,5 +1,7 @@
 #include "relight_options.h"
 
+#include "auto_mask.h"
+
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
 #include "chiaro/core/paths.h"
@@ -13,7 +15,7 @@ using core::ErrorCode;
 
 void addRelightOptions(ArgParser& p) {
     p.addOption("mask", "M.png", "subject (or inpaint region) mask, 255 = selected");
-    p.addOption("auto-mask", "KIND", "grabcut | segmenter | none, when no --mask is given", "none");
+    p.addOption("auto-mask", "KIND", "grabcut | segmenter | auto | none, when no --mask is given", "none");
     p.addOption("mode", "MODE", "subject (relight the masked subject) | inpaint (regenerate the masked region)", "subject");
     p.addOption("background", "BG", "background image for the fbc model");
     p.addOption("background-mode", "MODE", "fbc background: upload | flip | grey | light", "light");
@@ -96,8 +98,8 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
 
     s.maskPath = p.valueOr("mask", "");
     s.autoMask = p.value("auto-mask");
-    if (s.autoMask != "none" && s.autoMask != "grabcut" && s.autoMask != "segmenter") {
-        throw Error(ErrorCode::Usage, "--auto-mask must be grabcut, segmenter or none");
+    if (s.autoMask != "none" && s.autoMask != "grabcut" && s.autoMask != "segmenter" && s.autoMask != "auto") {
+        throw Error(ErrorCode::Usage, "--auto-mask must be grabcut, segmenter, auto or none");
     }
     s.modelsDir = p.valueOr("models", core::defaultModelsDir());
     s.engine.device = p.value("device");
@@ -120,10 +122,8 @@ void loadJobImages(RelightCliSettings& s, const std::string& inputPath) {
     if (!s.maskPath.empty()) {
         s.job.mask = core::loadMask(s.maskPath, s.job.image.size());
         s.job.maskSource = "file";
-    } else if (s.autoMask == "segmenter") {
-        throw Error(ErrorCode::ModelBundle, "--auto-mask segmenter needs a bundle with segmenter.pt (not available yet)");
-    } else if (s.autoMask == "grabcut") {
-        throw Error(ErrorCode::Usage, "--auto-mask grabcut: use `chiaro-cli mask` first, then --mask");
+    } else if (s.autoMask != "none") {
+        s.job.mask = computeAutoMask(s.autoMask, s.job.image, s.modelsDir, s.engine, &s.job.maskSource);
     }
     if (!s.backgroundPath.empty()) s.job.background = core::loadImageRgb(s.backgroundPath);
 }

@@ -1,12 +1,14 @@
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
-#include <QListWidget>
+#include <QMessageBox>
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -14,28 +16,34 @@
 
 #include "canvas/edit_view.h"
 #include "canvas/mask_document.h"
+#include "batch/batch_tab.h"
+#include "queue/queue_dock.h"
+#include "queue/queue_model.h"
+#include "queue/queue_runner.h"
+#include "studio/generate_controller.h"
 #include "studio/studio.h"
+#include "worker/engine_host.h"
 
 namespace chiaro::gui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent, const QString& queuePath) : QMainWindow(parent) {
     m_tabs = new QTabWidget(this);
     m_editView = new EditView(m_tabs);
     m_tabs->addTab(m_editView, tr("Edit"));
     connect(m_editView, &EditView::message, this, [this](const QString& text) { statusBar()->showMessage(text); });
 
-    auto* batch = new QLabel(tr("Batch: relight a folder of product shots (coming with the queue)"), m_tabs);
-    batch->setAlignment(Qt::AlignCenter);
-    m_tabs->addTab(batch, tr("Batch"));
+    m_batchPlaceholder = new QLabel(tr("Batch: the queue file could not be opened"), m_tabs);
+    m_batchPlaceholder->setAlignment(Qt::AlignCenter);
+    m_tabs->addTab(m_batchPlaceholder, tr("Batch"));
     setCentralWidget(m_tabs);
 
     m_queueDock = new QDockWidget(tr("Queue"), this);
     m_queueDock->setObjectName("queueDock");
-    m_queueDock->setWidget(new QListWidget(m_queueDock));
     addDockWidget(Qt::RightDockWidgetArea, m_queueDock);
 
     buildMenus();
     attachStudio();
+    attachQueue(queuePath);
     statusBar()->showMessage(tr("Ready"));
     resize(1280, 800);
     updateTitle();
@@ -76,6 +84,60 @@ bool MainWindow::openPhoto(const QString& path) {
     return true;
 }
 
+MainWindow::~MainWindow() {
+    // The runner and the dock use the model; the engine host (the studio's) outlives the runner.
+    delete m_queueRunner;
+    delete m_batch;
+}
+
+// The queue store, its runner on the studio's engine thread, the dock and the Batch tab.
+void MainWindow::attachQueue(const QString& queuePath) {
+    std::unique_ptr<jobstore::JobStore> store;
+    try {
+        store = queuePath.isEmpty() ? QueueModel::openDefault() : jobstore::JobStore::open(queuePath.toStdString());
+    } catch (const std::exception& e) {
+        m_queueDock->setWidget(new QLabel(tr("The queue is unavailable: %1").arg(QString::fromStdString(e.what()))));
+        statusBar()->showMessage(tr("Queue unavailable: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    m_queueModel = new QueueModel(std::move(store), this);
+    m_queueRunner = new QueueRunner(m_queueModel, m_studio->generator()->host(), [this] { return m_studio->settings(); },
+                                    this);
+    m_queueView = new QueueDock(m_queueModel, m_queueRunner, m_queueDock);
+    m_queueDock->setWidget(m_queueView);
+    m_batch = new BatchTab(m_queueModel, [this] { return m_studio->jobParameters(); },
+                           [this] { return m_studio->settings().effectiveBundleDir(); }, m_tabs);
+    const int index = m_tabs->indexOf(m_batchPlaceholder);
+    m_tabs->removeTab(index);
+    m_tabs->insertTab(index, m_batch, tr("Batch"));
+    delete m_batchPlaceholder;
+    m_batchPlaceholder = nullptr;
+    connect(m_studio, &Studio::batchFolderDropped, m_batch, &BatchTab::setInputFolder);
+    connect(m_queueRunner, &QueueRunner::jobFinished, this, [this](qint64, bool ok) {
+        if (!ok) statusBar()->showMessage(tr("A queued job failed: see the Queue dock"), 8000);
+    });
+    m_resumeQuestion = m_queueView->restoreOnStart(m_studio->settings().queueResume);
+    m_queueRunner->pump();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (!m_docksFitted) fitDocksToWidth();
+    m_docksFitted = true;
+}
+
+void MainWindow::fitDocksToWidth() {
+    auto* light = findChild<QDockWidget*>("lightDock");
+    auto* generate = findChild<QDockWidget*>("generateDock");
+    if (!light || !generate) return;
+    const int w = width();
+    const int lightWidth = std::clamp(w / 5, 250, 420);
+    const int sideWidth = std::clamp(w / 4, 345, 560);
+    resizeDocks({light, generate}, {lightWidth, sideWidth}, Qt::Horizontal);
+    if (auto* history = findChild<QDockWidget*>("historyDock"))
+        resizeDocks({history}, {std::clamp(height() / 7, 100, 220)}, Qt::Vertical);
+}
+
 void MainWindow::updateTitle() {
     QString name = m_photoPath.isEmpty() ? tr("no photo") : QFileInfo(m_photoPath).fileName();
     setWindowTitle(tr("%1 — Chiaro").arg(name));
@@ -87,6 +149,14 @@ void MainWindow::attachStudio() {
     m_studio->setMaskProvider([this] { return m_editView->document()->mask().clone(); });
     connect(m_editView->document(), &MaskDocument::maskChanged, m_studio, &Studio::maskEdited);
     connect(m_studio, &Studio::maskFileDropped, m_editView, &EditView::importMaskFile);
+    // One-click AI selection runs on the studio's engine thread; the bundle is re-checked when the
+    // settings change.
+    EngineHost* host = m_studio->generator()->host();
+    const AppSettings& settings = m_studio->settings();
+    m_editView->setSubjectSelection(host, settings.effectiveBundleDir(), settings.engineOptions());
+    connect(m_studio, &Studio::settingsApplied, m_editView, [this, host](const AppSettings& s) {
+        m_editView->setSubjectSelection(host, s.effectiveBundleDir(), s.engineOptions());
+    });
 }
 
 }  // namespace chiaro::gui

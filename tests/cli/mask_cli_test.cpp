@@ -89,3 +89,34 @@ TEST_CASE("mask answers bad input, bad rectangles and unsupported methods with e
     CHECK(left == nullptr);  // no failed run left a file behind
     if (left) std::fclose(left);
 }
+
+TEST_CASE("mask --auto-mask segmenter|auto uses the bundle's segmenter.pt", "[cli][mask][segmenter]") {
+    TempDir dir;
+    const std::string scene = dir.file("scene.png"), out = dir.file("seg.png");
+    writeScene(scene, cv::Rect(150, 80, 150, 140));
+    const std::string withSeg = chiaro::test::bundleDir("tiny_seg");
+
+    const auto r = runCli({"mask", scene, "-o", out, "--auto-mask", "segmenter", "--models", withSeg, "--json"});
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("\"method\":\"segmenter\"") != std::string::npos);
+    const cv::Mat matte = cv::imread(out, cv::IMREAD_UNCHANGED);
+    REQUIRE(matte.type() == CV_8UC1);
+    CHECK(matte.size() == cv::Size(451, 300));  // chelsea.png's size: the matte fits the photo
+
+    // auto picks the segmenter when the bundle has one, GrabCut otherwise.
+    const auto automatic = runCli({"mask", scene, "-o", dir.file("auto.png"), "--auto-mask", "auto", "--models",
+                                   withSeg, "--json"});
+    CHECK(automatic.exitCode == 0);
+    CHECK(automatic.out.find("\"method\":\"segmenter\"") != std::string::npos);
+    const auto fallback = runCli({"mask", scene, "-o", dir.file("auto2.png"), "--auto-mask", "auto", "--models",
+                                  chiaro::test::bundleDir("tiny_fc"), "--json"});
+    CHECK(fallback.exitCode == 0);
+    CHECK(fallback.out.find("\"method\":\"grabcut\"") != std::string::npos);
+
+    // A bundle without segmenter.pt: exit 4 with one line naming the bundle, no output.
+    const auto missing = runCli({"mask", scene, "-o", dir.file("none.png"), "--auto-mask", "segmenter", "--models",
+                                 chiaro::test::bundleDir("tiny_fc")});
+    CHECK(missing.exitCode == 4);
+    CHECK(missing.err.find("segmenter.pt") != std::string::npos);
+    CHECK_FALSE(cv::haveImageReader(dir.file("none.png")));
+}

@@ -1,9 +1,11 @@
 // The studio's preferences persist through QSettings and feed the engine options.
 #include <catch2/catch.hpp>
 
+#include <QComboBox>
 #include <QSettings>
 
 #include "settings/app_settings.h"
+#include "settings/settings_dialog.h"
 #include "test_support.h"
 
 using chiaro::gui::AppSettings;
@@ -49,4 +51,31 @@ TEST_CASE("recent files keep the newest ten and odd values fall back", "[gui][st
     q.setValue("output/bitDepth", 12);
     CHECK(AppSettings::load(q).bitDepth == 8);
     CHECK_FALSE(AppSettings::load(q).effectiveBundleDir().isEmpty());
+}
+
+TEST_CASE("the settings dialog's queue-resume control round-trips queue/resumeOnStart",
+          "[gui][studio][settings][queue]") {
+    chiaro::test::TempDir dir;
+    const QString ini = QString::fromStdString(dir.file("resume.ini"));
+    for (const QString policy : {"ask", "auto", "no"}) {
+        AppSettings s;
+        s.queueResume = policy;
+        chiaro::gui::SettingsDialog dialog(s);
+        QComboBox* box = dialog.queueResumeBox();
+        REQUIRE(box);
+        CHECK(box->currentData().toString() == policy);  // shows the stored choice
+        CHECK(dialog.settings().queueResume == policy);
+    }
+    AppSettings s;  // default: ask
+    chiaro::gui::SettingsDialog dialog(s);
+    QComboBox* box = dialog.queueResumeBox();
+    CHECK(box->currentData().toString() == "ask");
+    box->setCurrentIndex(box->findData("no"));
+    {
+        QSettings q(ini, QSettings::IniFormat);
+        dialog.settings().save(q);
+    }
+    QSettings q(ini, QSettings::IniFormat);
+    CHECK(q.value("queue/resumeOnStart").toString() == "no");
+    CHECK(AppSettings::load(q).queueResume == "no");
 }

@@ -13,6 +13,7 @@
 #include "panels/prompt_panel.h"
 #include "result/compare_view.h"
 #include "result/history_strip.h"
+#include "result/variants_sheet.h"
 #include "studio/drop_router.h"
 #include "studio/generate_controller.h"
 #include "studio/studio.h"
@@ -106,4 +107,27 @@ TEST_CASE("cancel stops a running generation and nothing enters the history", "[
     CHECK(progress.count() < 60);
     CHECK(f.studio->history()->count() == 0);
     CHECK_FALSE(f.studio->generator()->isBusy());
+}
+
+TEST_CASE("cancel after the current image lets the running variant finish and drops the rest",
+          "[gui][studio][engine]") {
+    EngineStudio f;
+    f.smallJob(6);
+    QSignalSpy progress(f.studio->generator()->host(), &chiaro::gui::EngineHost::progressed);
+    QSignalSpy finished(f.studio->generator()->host(), &chiaro::gui::EngineHost::finished);
+    QSignalSpy busy(f.studio->generator(), &chiaro::gui::GenerateController::busyChanged);
+    f.studio->generateVariants(3);
+    REQUIRE(f.studio->variants()->cellCount() == 3);
+    REQUIRE(progress.wait(240000));  // the first variant is running
+    f.studio->cancel(chiaro::core::CancelMode::AfterCurrentImage);
+    while (f.studio->generator()->isBusy()) REQUIRE(finished.wait(240000));
+    REQUIRE(finished.count() == 3);
+    CHECK(finished.at(0).at(1).value<chiaro::gui::RelightResultPtr>()->status.ok());
+    for (int i = 1; i < 3; ++i) {
+        CHECK(finished.at(i).at(1).value<chiaro::gui::RelightResultPtr>()->status.code ==
+              chiaro::core::ErrorCode::Cancelled);
+    }
+    CHECK(f.studio->history()->count() == 1);
+    CHECK(f.studio->variants()->filledCount() == 1);  // the other two cells say "cancelled"
+    CHECK(busy.last().at(0).toBool() == false);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMainWindow>
@@ -16,6 +17,7 @@
 #include "chiaro/image/image_io.h"
 #include "chiaro/pipeline/engine.h"
 #include "main_window.h"
+#include "panels/background_slot.h"
 #include "panels/light_panel.h"
 #include "panels/prompt_panel.h"
 #include "result/compare_view.h"
@@ -43,14 +45,27 @@ struct StudioFixture {
             return true;
         });
     }
-    void drop(const QString& path) {
+    void drop(const QString& path, Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
+        drop(QStringList{path}, modifiers);
+    }
+    void drop(const QStringList& paths, Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
         QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QList<QUrl> urls;
+        for (const QString& path : paths) urls << QUrl::fromLocalFile(path);
+        mime.setUrls(urls);
+        QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, modifiers);
         QApplication::sendEvent(&window, &enter);
         REQUIRE(enter.isAccepted());
-        QDropEvent dropEvent(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QDropEvent dropEvent(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, modifiers);
         QApplication::sendEvent(&window, &dropEvent);
+    }
+    void setMode(chiaro::gui::StudioMode mode) {
+        const auto boxes = studio->promptPanel()->findChildren<QComboBox*>();
+        for (QComboBox* combo : boxes) {
+            const int index = combo->findData(static_cast<int>(mode));
+            if (combo->count() == 3 && index >= 0 && combo->itemText(0) == "Relight subject") combo->setCurrentIndex(index);
+        }
+        REQUIRE(studio->promptPanel()->mode() == mode);
     }
     QTabWidget* tabs() { return qobject_cast<QTabWidget*>(window.centralWidget()); }
 
@@ -185,4 +200,65 @@ TEST_CASE("the main window opens a dropped photo and shows the studio's docks an
     CHECK(window.findChild<QDockWidget*>("lightDock"));
     CHECK(window.findChild<QDockWidget*>("generateDock"));
     CHECK(window.findChild<QDockWidget*>("historyDock"));
+}
+
+TEST_CASE("drop rules: Shift or match-background mode send a second photo to the background slot",
+          "[gui][studio][drop]") {
+    using chiaro::gui::DropAction;
+    using chiaro::gui::DropContext;
+    using chiaro::gui::DropKind;
+    using chiaro::gui::routeDrop;
+    const DropContext fresh{};
+    CHECK(routeDrop(DropKind::Photo, fresh) == DropAction::OpenPhoto);
+    CHECK(routeDrop(DropKind::Photo, DropContext{true, false, false}) == DropAction::OpenPhoto);
+    CHECK(routeDrop(DropKind::Photo, DropContext{true, true, false}) == DropAction::SetBackground);
+    CHECK(routeDrop(DropKind::Photo, DropContext{false, true, false}) == DropAction::OpenPhoto);  // first photo
+    CHECK(routeDrop(DropKind::Photo, DropContext{false, false, true}) == DropAction::SetBackground);
+    CHECK(routeDrop(DropKind::ChiaroResult, fresh) == DropAction::RestoreJob);
+    CHECK(routeDrop(DropKind::ChiaroResult, DropContext{true, false, true}) == DropAction::SetBackground);
+    CHECK(routeDrop(DropKind::Mask, DropContext{true, true, true}) == DropAction::LoadMask);
+    CHECK(routeDrop(DropKind::Folder, DropContext{true, true, true}) == DropAction::OpenBatchFolder);
+    CHECK(routeDrop(DropKind::Unsupported, fresh) == DropAction::Ignore);
+    // Two photos at once in fbc mode: subject then background; outside fbc mode only the first opens.
+    CHECK(routeDrop({DropKind::Photo, DropKind::Photo}, DropContext{false, true, false}) ==
+          std::vector<DropAction>{DropAction::OpenPhoto, DropAction::SetBackground});
+    CHECK(routeDrop({DropKind::Photo, DropKind::Photo, DropKind::Photo}, DropContext{false, false, false}) ==
+          std::vector<DropAction>{DropAction::OpenPhoto, DropAction::Ignore, DropAction::Ignore});
+}
+
+TEST_CASE("a photo dropped anywhere on the window sets the fbc background in match-background mode",
+          "[gui][studio][drop]") {
+    StudioFixture f;
+    const QString subject = QString::fromStdString(photoPath("coffee.png"));
+    const QString second = QString::fromStdString(photoPath("chelsea.png"));
+    auto* slot = f.studio->promptPanel()->backgroundSlot();
+    f.drop(subject);
+    REQUIRE(f.opened == QStringList{subject});
+
+    // Subject mode: the second photo replaces the first.
+    f.drop(second);
+    CHECK(f.opened == QStringList({subject, second}));
+    CHECK(slot->path().isEmpty());
+
+    // Shift: the background, whatever the mode.
+    f.drop(subject, Qt::ShiftModifier);
+    CHECK(slot->path() == subject);
+    CHECK(f.opened.size() == 2);
+
+    // Match background with a photo open: the background.
+    f.setMode(chiaro::gui::StudioMode::MatchBackground);
+    f.drop(second);
+    CHECK(slot->path() == second);
+    CHECK(slot->background().cols == QImage(second).width());
+    CHECK(f.opened.size() == 2);
+}
+
+TEST_CASE("two photos dropped together in match-background mode: subject and background", "[gui][studio][drop]") {
+    StudioFixture f;
+    f.setMode(chiaro::gui::StudioMode::MatchBackground);
+    const QString subject = QString::fromStdString(photoPath("astronaut.png"));
+    const QString background = QString::fromStdString(photoPath("chelsea.png"));
+    f.drop(QStringList{subject, background});
+    CHECK(f.opened == QStringList{subject});
+    CHECK(f.studio->promptPanel()->backgroundSlot()->path() == background);
 }

@@ -182,7 +182,8 @@ class CliErrorTest(unittest.TestCase):
         self.assertFalse(os.path.exists(out))
         code, _, err = helpers.run_cli(["--tiny", "--variant", "fc", "--vocab", helpers.BPE,
                                         "--out", out, "--segmenter", "x.pt"])
-        self.assertIn("not supported yet", err)
+        self.assertEqual(code, 2, err)  # a missing segmenter file is named
+        self.assertIn("segmenter weights not found", err)
 
     def test_real_process_exit_code(self):
         """One run through the real interpreter, as ctest and users call it."""

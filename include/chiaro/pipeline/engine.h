@@ -45,6 +45,7 @@ struct EngineOptions {
     std::string precision = "auto";  // auto | fp32 | fp16 | bf16 (auto: fp16 on CUDA, fp32 on CPU)
     int threads = 0;                 // CPU threads; 0 = all cores
     bool verify = true;              // verify file checksums (cached by mtime)
+    bool optimizeCpu = false;        // CPU: freeze + optimise the modules for inference when loading
 };
 
 struct RelightResult {
@@ -79,6 +80,8 @@ public:
         double textEncode = 0, vaeEncode = 0, unetStep = 0, vaeDecode = 0;
     };
     StageTimes timeStages(int width, int height, int repeats);
+    // Median seconds of one UNet call at an image size with CFG batch 2 (after a warm-up call).
+    double timeUnetStep(int width, int height, int repeats);
 
 private:
     struct Impl;

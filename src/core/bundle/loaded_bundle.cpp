@@ -63,8 +63,25 @@ torch::jit::Module loadModule(const BundleManifest& manifest, const std::string&
     return module;
 }
 
+// CPU only: freeze (weights become graph constants) and run LibTorch's inference passes, which
+// pre-pack convolution weights for oneDNN and fold/fuse what they can. Done after the dtype cast
+// and the probe, in memory only: a frozen module can no longer be cast or moved (the reason the
+// exporter does not freeze), but here it no longer needs to be. On failure the module stays as is.
+torch::jit::Module optimizeForCpu(torch::jit::Module module, const std::string& file) {
+    auto start = Clock::now();
+    try {
+        torch::jit::Module optimized = torch::jit::optimize_for_inference(module);
+        coreLog().debug("{}: frozen and optimised for CPU inference in {:.3f} s", file, secondsSince(start));
+        return optimized;
+    } catch (const std::exception& e) {
+        coreLog().warn("{}: CPU inference optimisation failed, running it unoptimised ({})", file,
+                       torchErrorSummary(e));
+        return module;
+    }
+}
+
 torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::string& name,
-                                const ComputeTarget& target) {
+                                const ComputeTarget& target, bool optimize = false) {
     auto start = Clock::now();
     torch::jit::Module module = loadModule(manifest, name, target);
     double loadSeconds = secondsSince(start);
@@ -79,6 +96,7 @@ torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::strin
     }
     coreLog().debug("{}: loaded in {:.3f} s, probed in {:.3f} s on {}", manifest.files.at(name).path,
                     loadSeconds, secondsSince(start), target.describe());
+    if (optimize && target.device.is_cpu()) return optimizeForCpu(module, manifest.files.at(name).path);
     return module;
 }
 
@@ -111,14 +129,36 @@ std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptio
     bundle->device = target.device;
     bundle->dtype = target.dtype;
     bundle->vaeDtype = target.vaeDtype;
-    bundle->textEncoder = loadAndProbe(manifest, "text_encoder", target);
-    bundle->unet = loadAndProbe(manifest, "unet", target);
-    bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target);
-    bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target);
+    const bool optimize = options.optimizeCpu;
+    bundle->textEncoder = loadAndProbe(manifest, "text_encoder", target, optimize);
+    bundle->unet = loadAndProbe(manifest, "unet", target, optimize);
+    bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target, optimize);
+    bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target, optimize);
     if (manifest.hasSegmenter()) bundle->segmenter = loadAndProbe(manifest, "segmenter", target);
     coreLog().debug("{}: bundle ({}) loaded in {:.3f} s on {}", manifest.dir, manifest.variant,
                     secondsSince(start), target.describe());
     return bundle;
+}
+
+LoadedModule loadBundleModule(const std::string& dir, const std::string& name, const LoadOptions& options) {
+    BundleManifest manifest = readBundleManifest(dir);
+    if (!manifest.files.count(name)) {
+        throw Error(ErrorCode::ModelBundle, manifest.dir + ": the bundle has no " + name);
+    }
+    if (options.verify) {
+        // Verify just this file: a copy of the manifest that lists only it.
+        BundleManifest single = manifest;
+        single.files = {{name, manifest.files.at(name)}};
+        BundleVerification verification = verifyBundleFiles(single, options.verifyOptions);
+        if (!verification.ok) throw Error(ErrorCode::ModelBundle, verification.problemMessage(single));
+    }
+    ComputeTarget target = resolveComputeTarget(options);
+    applyThreads(options);
+    LoadedModule loaded;
+    loaded.module = loadAndProbe(manifest, name, target);
+    loaded.device = target.device;
+    loaded.dtype = moduleDtype(name, target);
+    return loaded;
 }
 
 ModuleCheckResult checkBundleModules(const BundleManifest& manifest, const LoadOptions& options,

@@ -31,4 +31,13 @@ struct LoadedBundle {
 // invalid options. Sets LibTorch's CPU thread count (options.threads, else hardwareThreads()).
 std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptions& options = {});
 
+// One module of a bundle, loaded alone (e.g. the segmenter for `chiaro-cli mask`): the manifest is
+// read, only that file is verified (unless options.verify is false), then loaded and probed.
+struct LoadedModule {
+    torch::jit::Module module;
+    torch::Device device{torch::kCPU};
+    torch::ScalarType dtype = torch::kFloat;
+};
+LoadedModule loadBundleModule(const std::string& dir, const std::string& name, const LoadOptions& options = {});
+
 }  // namespace chiaro::core

@@ -15,6 +15,7 @@
 #include "chiaro/text/prompt_chunks.h"
 #include "conditioning.h"
 #include "diffusion_pass.h"
+#include "pipeline/stage_error.h"
 #include "torch_bridge.h"
 
 namespace chiaro::core {
@@ -32,12 +33,7 @@ auto torchStage(const char* stage, Fn&& fn) -> decltype(fn()) {
     try {
         return fn();
     } catch (const c10::Error& e) {
-        const std::string what = e.what_without_backtrace();
-        if (what.find("out of memory") != std::string::npos) {
-            throw Error(ErrorCode::Failure, std::string(stage) + ": out of GPU memory (" +
-                                                "retry at a lower size, fp16, or on the CPU)");
-        }
-        throw Error(ErrorCode::Failure, std::string(stage) + ": " + what.substr(0, what.find('\n')));
+        throw torchStageError(stage, e.what_without_backtrace());
     }
 }
 
@@ -102,7 +98,7 @@ Engine::~Engine() = default;
 
 void Engine::load(const std::string& bundleDir, const EngineOptions& options) {
     if (m_impl->bundle && m_impl->dir == bundleDir && m_impl->options.device == options.device &&
-        m_impl->options.precision == options.precision) {
+        m_impl->options.precision == options.precision && m_impl->options.optimizeCpu == options.optimizeCpu) {
         m_impl->options.threads = options.threads;
         return;  // models stay loaded across jobs
     }
@@ -112,6 +108,7 @@ void Engine::load(const std::string& bundleDir, const EngineOptions& options) {
     load.precision = options.precision;
     load.verify = options.verify;
     load.threads = options.threads;
+    load.optimizeCpu = options.optimizeCpu;
     auto bundle = loadBundle(bundleDir, load);
     auto tokenizer = ClipTokenizer::fromBundleDir(bundleDir);
     m_impl->bundle = std::move(bundle);
@@ -137,8 +134,9 @@ RelightResult Engine::run(const RelightJob& job, const RunHooks& hooks, const Ca
         result.image.release();
         result.status = Status::fromException(e);
         if (result.status.code == ErrorCode::Cancelled) result.status.message = "cancelled";
-        coreLog().log(result.status.code == ErrorCode::Cancelled ? spdlog::level::info : spdlog::level::err,
-                      "job failed: {}", result.status.message);
+        // Info, not error: the caller reports the failure (the CLI's one stderr line, the GUI's message);
+        // the log file still records it.
+        coreLog().info("job failed: {}", result.status.message);
     }
     result.seconds = secondsSince(start);
     return result;
@@ -202,7 +200,7 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     torch::Tensor latent = torchStage("UNet (pass 1)", [&] {
         return runDiffusionPass(pass, generator, hooks, cancel, progress, &result.unetCalls);
     });
-    if (cancel.mode() != CancelMode::None) throw Error(ErrorCode::Cancelled, "cancelled");
+    if (cancel.stopNow()) throw Error(ErrorCode::Cancelled, "cancelled");  // "after this image" finishes it
 
     stage("high-resolution pass at " + std::to_string(hr.width) + "x" + std::to_string(hr.height));
     cv::Mat lowres = torchStage("VAE decoder", [&] { return tensorToImage(vaeDecode(latent)[0]); });
@@ -229,32 +227,53 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     result.status = Status::success();
 }
 
+namespace {
+
+// Median seconds of `repeats` calls after one warm-up call (allocations, oneDNN primitives).
+template <typename Fn>
+double medianSeconds(int repeats, Fn&& fn) {
+    fn();
+    std::vector<double> times;
+    for (int i = 0; i < std::max(1, repeats); ++i) {
+        auto s = Clock::now();
+        fn();
+        times.push_back(secondsSince(s));
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+}  // namespace
+
+double Engine::timeUnetStep(int width, int height, int repeats) {
+    if (!m_impl->bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
+    c10::InferenceMode guard;
+    auto& b = *m_impl->bundle;
+    torch::set_num_threads(m_impl->options.threads > 0 ? m_impl->options.threads : hardwareThreads());
+    const auto& m = b.manifest;
+    auto x = torch::randn({2, m.latentChannels + m.concatChannels, height / 8, width / 8}).to(b.device, b.dtype);
+    auto t = torch::full({2}, 500.0f).to(b.device);
+    auto ctx = torch::randn({2, 77, m.hiddenSize}).to(b.device, b.dtype);
+    return torchStage("UNet", [&] {
+        return medianSeconds(repeats, [&] {
+            b.unet.forward({x, t, ctx}).toTensor();
+            if (b.device.is_cuda()) torch::cuda::synchronize();
+        });
+    });
+}
+
 Engine::StageTimes Engine::timeStages(int width, int height, int repeats) {
     if (!m_impl->bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
     c10::InferenceMode guard;
     auto& b = *m_impl->bundle;
     torch::set_num_threads(m_impl->options.threads > 0 ? m_impl->options.threads : hardwareThreads());
-    auto timeIt = [repeats](auto&& fn) {
-        fn();  // warm-up (allocations, lazy init)
-        std::vector<double> times;
-        for (int i = 0; i < std::max(1, repeats); ++i) {
-            auto s = Clock::now();
-            fn();
-            times.push_back(secondsSince(s));
-        }
-        std::sort(times.begin(), times.end());
-        return times[times.size() / 2];
-    };
+    auto timeIt = [repeats](auto&& fn) { return medianSeconds(repeats, fn); };
     StageTimes t;
     cv::Mat grey(height, width, CV_8UC3, cv::Scalar::all(127));
     t.textEncode = timeIt([&] { m_impl->encodeText("a photo of a cup of coffee, soft studio lighting"); });
     t.vaeEncode = timeIt([&] { m_impl->vaeEncode({grey}); });
     auto latent = torch::randn({1, b.manifest.latentChannels, height / 8, width / 8}).to(b.device);
-    auto x = torch::randn({2, b.manifest.latentChannels + b.manifest.concatChannels, height / 8, width / 8})
-                 .to(b.device, b.dtype);
-    auto tt = torch::full({2}, 500.0f).to(b.device);
-    auto ctx = torch::randn({2, 77, b.manifest.hiddenSize}).to(b.device, b.dtype);
-    t.unetStep = timeIt([&] { b.unet.forward({x, tt, ctx}).toTensor(); if (b.device.is_cuda()) torch::cuda::synchronize(); });
+    t.unetStep = timeUnetStep(width, height, repeats);
     t.vaeDecode = timeIt([&] { m_impl->vaeDecode(latent); });
     return t;
 }

@@ -13,6 +13,7 @@
 #include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
 #include "canvas/mask_toolbar.h"
+#include "canvas/subject_selector.h"
 #include "canvas/tool_icons.h"
 #include "canvas/tool_strip.h"
 #include "chiaro/mask/mask_ops.h"
@@ -24,6 +25,7 @@ EditView::EditView(QWidget* parent) : QWidget(parent) {
     m_canvas = new MaskCanvas(m_document, this);
     m_toolBar = new MaskToolBar(m_canvas, this);
     m_toolStrip = new ToolStrip(m_canvas, this);
+    m_selector = new SubjectSelector(m_document, this);
     auto* right = new QVBoxLayout;
     right->setSpacing(0);
     right->addWidget(m_toolBar);
@@ -39,6 +41,15 @@ EditView::EditView(QWidget* parent) : QWidget(parent) {
         if (!action->shortcut().isEmpty()) addAction(action);
     connect(m_document, &MaskDocument::autoSelectFinished, this,
             [this](bool, const QString& text) { Q_EMIT message(text); });
+    connect(m_selector, &SubjectSelector::availabilityChanged, m_toolStrip, &ToolStrip::setSegmenterAvailable);
+    connect(m_toolStrip, &ToolStrip::aiSelectRequested, this, [this] {
+        if (m_selector->selectSubject()) Q_EMIT message(tr("Selecting the subject with the segmenter…"));
+    });
+}
+
+void EditView::setSubjectSelection(EngineHost* host, const QString& bundleDir, const core::EngineOptions& options) {
+    m_selector->setEngineHost(host);
+    m_selector->setBundle(bundleDir, options);
 }
 
 void EditView::setPhoto(const QImage& photo, const QString& path) {

@@ -1,10 +1,14 @@
 #pragma once
 // The Edit tab's mask editor: the tool strip, the brush settings bar, a Mask menu (invert, clear, select all, grow,
 // shrink, feather, clear hints, import, export), undo/redo, and the canvas. MainWindow only places it
-// and forwards photos; messages for the status bar come out of message().
+// and forwards photos; messages for the status bar come out of message(). With an engine host and a
+// bundle that has segmenter.pt (setSubjectSelection), the strip's Auto select becomes the one-click
+// AI selection.
 #include <QImage>
 #include <QString>
 #include <QWidget>
+
+#include "chiaro/pipeline/engine.h"
 
 class QAction;
 class QMenu;
@@ -13,7 +17,9 @@ namespace chiaro::gui {
 
 class MaskCanvas;
 class MaskDocument;
+class EngineHost;
 class MaskToolBar;
+class SubjectSelector;
 class ToolStrip;
 
 class EditView : public QWidget {
@@ -29,6 +35,11 @@ public:
     MaskToolBar* toolBar() const { return m_toolBar; }
     ToolStrip* toolStrip() const { return m_toolStrip; }
     QMenu* maskMenu() const { return m_maskMenu; }
+    SubjectSelector* subjectSelector() const { return m_selector; }
+
+    // The engine thread (not owned) and the configured bundle/device for the AI selection; call
+    // again when the settings change (the bundle is checked for a segmenter then, not per click).
+    void setSubjectSelection(EngineHost* host, const QString& bundleDir, const core::EngineOptions& options);
 
     // Menu actions that ask for a number or a file call these after the dialog.
     void growBy(int pixels);  // negative shrinks
@@ -48,6 +59,7 @@ private:
     MaskCanvas* m_canvas;
     MaskToolBar* m_toolBar;
     ToolStrip* m_toolStrip;
+    SubjectSelector* m_selector;
     QMenu* m_maskMenu = nullptr;
     QString m_photoPath;
 };

@@ -134,6 +134,31 @@ void MaskDocument::startAutoSelect(const QString& text, std::function<cv::Mat()>
 void MaskDocument::finishAutoSelect() {
     const AutoResult result = m_watcher.result();
     Q_EMIT busyChanged(false);
+    applyAutoResult(result);
+}
+
+bool MaskDocument::beginExternalSelect(const QString& text) {
+    if (!hasPhoto() || isBusy()) return false;
+    m_externalBusy = true;
+    m_pendingText = text;
+    m_pendingGeneration = m_photoGeneration;
+    Q_EMIT busyChanged(true);
+    return true;
+}
+
+void MaskDocument::finishExternalSelect(const cv::Mat& matte, const QString& error) {
+    if (!m_externalBusy) return;
+    m_externalBusy = false;
+    Q_EMIT busyChanged(false);
+    AutoResult result{matte, error};
+    if (error.isEmpty() && (matte.type() != CV_8UC1 || matte.size() != m_rgb.size()) &&
+        m_pendingGeneration == m_photoGeneration) {
+        result = {cv::Mat(), QObject::tr("%1: the selection does not fit the photo").arg(m_pendingText)};
+    }
+    applyAutoResult(result);
+}
+
+void MaskDocument::applyAutoResult(const AutoResult& result) {
     if (m_pendingGeneration != m_photoGeneration) return;  // the photo changed meanwhile
     if (!result.error.isEmpty()) {
         Q_EMIT autoSelectFinished(false, result.error);

@@ -57,7 +57,14 @@ public:
     // selection as a prior. Ignored while one is running. Result: one undo step, then finished().
     void autoSelect(const QRect& rect);
     void autoSelectFromScribbles();
-    bool isBusy() const { return m_watcher.isRunning(); }
+    bool isBusy() const { return m_watcher.isRunning() || m_externalBusy; }
+
+    // A selection computed elsewhere (the engine thread's subject segmenter). beginExternalSelect()
+    // marks the document busy (false: no photo, or already busy); finishExternalSelect() applies a
+    // matte (CV_8UC1, the photo's size, kept soft 0..255) as one undo step, or reports `error`. A
+    // photo opened in between drops the result. Both emit busyChanged / autoSelectFinished as GrabCut does.
+    bool beginExternalSelect(const QString& text);
+    void finishExternalSelect(const cv::Mat& matte, const QString& error);
 
     void notifyMaskChanged(const QRect& imageRect) { Q_EMIT maskChanged(imageRect); }
 
@@ -74,6 +81,7 @@ private:
     };
     void startAutoSelect(const QString& text, std::function<cv::Mat()> work);
     void finishAutoSelect();
+    void applyAutoResult(const AutoResult& result);
 
     cv::Mat m_rgb;
     cv::Mat m_mask;
@@ -83,6 +91,7 @@ private:
     QString m_pendingText;
     int m_photoGeneration = 0;
     int m_pendingGeneration = -1;
+    bool m_externalBusy = false;
 };
 
 }  // namespace chiaro::gui

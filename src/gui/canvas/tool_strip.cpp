@@ -71,18 +71,34 @@ void ToolStrip::addOverlayAndAuto() {
 
     m_autoSelect = addAction(actionIcon(ActionIcon::AutoSelect), tr("Auto select"));
     m_autoSelect->setObjectName("autoSelect");
-    m_autoSelect->setToolTip(tr("<b>Auto select</b><br>select the main subject with GrabCut (uses your hints when "
-                                "there are any)"));
+    setSegmenterAvailable(false);
     MaskDocument* document = m_canvas->document();
-    connect(m_autoSelect, &QAction::triggered, document, [document] {
-        if (!document->scribbles().empty()) {
+    connect(m_autoSelect, &QAction::triggered, document, [this, document] {
+        if (m_segmenter) {
+            Q_EMIT aiSelectRequested();
+        } else if (!document->scribbles().empty()) {
             document->autoSelectFromScribbles();
-            return;
+        } else {
+            const cv::Rect r = core::defaultSubjectRect({document->size().width(), document->size().height()});
+            document->autoSelect(QRect(r.x, r.y, r.width, r.height));
         }
-        const cv::Rect r = core::defaultSubjectRect({document->size().width(), document->size().height()});
-        document->autoSelect(QRect(r.x, r.y, r.width, r.height));
     });
     connect(document, &MaskDocument::busyChanged, m_autoSelect, [this](bool busy) { m_autoSelect->setEnabled(!busy); });
+}
+
+void ToolStrip::setSegmenterAvailable(bool available) {
+    m_segmenter = available;
+    if (available) {
+        m_autoSelect->setText(tr("Select subject (AI)"));
+        m_autoSelect->setToolTip(tr("<b>Select subject (AI)</b><br>one click selects the main subject with the "
+                                    "model bundle's segmenter (the Subject and Hints tools still use GrabCut)"));
+        return;
+    }
+    m_autoSelect->setText(tr("Auto select"));
+    m_autoSelect->setToolTip(tr("<b>Auto select</b><br>select the main subject with GrabCut (uses your hints when "
+                                "there are any).<br>For one-click AI selection, export the model bundle with "
+                                "<tt>models/export.py --segmenter RMBG.safetensors</tt> (BriaRMBG-1.4 weights, "
+                                "see models/README.md) and choose it in Settings."));
 }
 
 void ToolStrip::addViewActions() {

@@ -1,7 +1,8 @@
 #pragma once
 // The vertical strip left of the canvas: the tools (B, E, L, P, G, S, H), the overlay toggle (Q),
 // automatic subject selection, fit (Ctrl+0) and 100 % (Ctrl+1). EditView adds undo, redo and the
-// Mask menu. Icons with tooltips keep it narrow.
+// Mask menu. Icons with tooltips keep it narrow. "Auto select" runs GrabCut, or, once told the bundle
+// has a segmenter (setSegmenterAvailable), asks for the AI selection through aiSelectRequested().
 #include <map>
 
 #include <QToolBar>
@@ -20,6 +21,11 @@ public:
     QAction* toolAction(ToolId id) const { return m_toolActions.at(id); }
     QAction* overlayAction() const { return m_overlayAction; }
     QAction* autoSelectAction() const { return m_autoSelect; }
+    void setSegmenterAvailable(bool available);
+    bool segmenterAvailable() const { return m_segmenter; }
+
+Q_SIGNALS:
+    void aiSelectRequested();
 
 private:
     void addTools();
@@ -31,6 +37,7 @@ private:
     std::map<ToolId, QAction*> m_toolActions;
     QAction* m_overlayAction = nullptr;
     QAction* m_autoSelect = nullptr;
+    bool m_segmenter = false;
 };
 
 }  // namespace chiaro::gui

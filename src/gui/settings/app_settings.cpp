@@ -31,6 +31,8 @@ AppSettings AppSettings::load(QSettings& settings) {
     s.outputDir = settings.value("output/folder").toString();
     s.bitDepth = settings.value("output/bitDepth", 8).toInt() == 16 ? 16 : 8;
     s.recentFiles = settings.value("files/recent").toStringList();
+    s.queueResume = settings.value("queue/resumeOnStart", s.queueResume).toString();
+    if (s.queueResume != "auto" && s.queueResume != "no") s.queueResume = "ask";
     return s;
 }
 
@@ -42,6 +44,7 @@ void AppSettings::save(QSettings& settings) const {
     settings.setValue("output/folder", outputDir);
     settings.setValue("output/bitDepth", bitDepth);
     settings.setValue("files/recent", recentFiles);
+    settings.setValue("queue/resumeOnStart", queueResume);
 }
 
 }  // namespace chiaro::gui

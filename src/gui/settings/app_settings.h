@@ -16,6 +16,7 @@ struct AppSettings {
     QString outputDir;          // auto-save folder; empty = no auto-save
     int bitDepth = 8;           // 8 or 16
     QStringList recentFiles;    // newest first
+    QString queueResume = "ask";  // jobs left in the queue at start-up: ask | auto | no
 
     static constexpr int kMaxRecent = 10;
 

@@ -1,5 +1,7 @@
 #include "settings/settings_dialog.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -79,6 +81,15 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     m_bitDepth->setCurrentIndex(settings.bitDepth == 16 ? 1 : 0);
     form->addRow(tr("Bit depth"), m_bitDepth);
 
+    m_queueResume = new QComboBox(this);
+    m_queueResume->setObjectName("queueResume");
+    m_queueResume->addItem(tr("Ask"), "ask");
+    m_queueResume->addItem(tr("Automatically"), "auto");
+    m_queueResume->addItem(tr("No (keep it paused)"), "no");
+    m_queueResume->setCurrentIndex(std::max(0, m_queueResume->findData(settings.queueResume)));
+    m_queueResume->setToolTip(tr("What to do at start-up with jobs left in the queue by the last session"));
+    form->addRow(tr("Resume the queue on start"), m_queueResume);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -103,6 +114,7 @@ AppSettings SettingsDialog::settings() const {
     s.threads = m_threads->value();
     s.outputDir = m_outputDir->text().trimmed();
     s.bitDepth = m_bitDepth->currentData().toInt();
+    s.queueResume = m_queueResume->currentData().toString();
     return s;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Preferences: model bundle folder (with the `models check` verdict, computed off the UI thread),
-// device, precision, threads, output folder and bit depth.
+// device, precision, threads, output folder, bit depth, and whether to resume the queue on start.
 #include <QDialog>
 #include <QFutureWatcher>
 
@@ -24,6 +24,7 @@ public:
     // Runs checkBundle on the folder in the dialog; the verdict appears when done.
     void checkBundleNow();
     QString verdictText() const;
+    QComboBox* queueResumeBox() const { return m_queueResume; }
     bool isChecking() const { return m_check.isRunning(); }
 
 Q_SIGNALS:
@@ -40,6 +41,7 @@ private:
     QSpinBox* m_threads = nullptr;
     QLineEdit* m_outputDir = nullptr;
     QComboBox* m_bitDepth = nullptr;
+    QComboBox* m_queueResume = nullptr;  // data: ask | auto | no (AppSettings::queueResume)
     QFutureWatcher<core::BundleCheckReport> m_check;
 };
 

@@ -37,4 +37,33 @@ DropKind classifyDroppedPath(const QString& path) {
     return DropKind::Unsupported;
 }
 
+DropAction routeDrop(DropKind kind, const DropContext& context) {
+    const bool image = kind == DropKind::Photo || kind == DropKind::ChiaroResult;
+    if (image && (context.shift || (context.hasPhoto && context.matchBackground))) return DropAction::SetBackground;
+    switch (kind) {
+        case DropKind::Photo: return DropAction::OpenPhoto;
+        case DropKind::ChiaroResult: return DropAction::RestoreJob;
+        case DropKind::Mask: return DropAction::LoadMask;
+        case DropKind::Folder: return DropAction::OpenBatchFolder;
+        case DropKind::Unsupported: break;
+    }
+    return DropAction::Ignore;
+}
+
+std::vector<DropAction> routeDrop(const std::vector<DropKind>& kinds, DropContext context) {
+    std::vector<DropAction> actions;
+    bool photoOpened = false, backgroundSet = false;
+    for (DropKind kind : kinds) {
+        DropAction action = routeDrop(kind, context);
+        // One photo and one background per drop: further images are ignored, not opened in turn.
+        if ((action == DropAction::OpenPhoto && photoOpened) || (action == DropAction::SetBackground && backgroundSet))
+            action = DropAction::Ignore;
+        photoOpened = photoOpened || action == DropAction::OpenPhoto;
+        backgroundSet = backgroundSet || action == DropAction::SetBackground;
+        context.hasPhoto = context.hasPhoto || photoOpened;
+        actions.push_back(action);
+    }
+    return actions;
+}
+
 }  // namespace chiaro::gui

@@ -15,14 +15,19 @@
 
 namespace chiaro::gui {
 
-GenerateController::GenerateController(const GenerateViews& views, QObject* parent)
-    : QObject(parent), m_views(views), m_host(new EngineHost(this)) {
-    connect(m_host, &EngineHost::progressed, this, &GenerateController::onProgress);
-    connect(m_host, &EngineHost::finished, this, &GenerateController::onFinished);
-    connect(m_host, &EngineHost::stageChanged, this,
-            [this](quint64, const QString& message) { Q_EMIT statusMessage(message); });
+GenerateController::GenerateController(const GenerateViews& views, QObject* parent, EngineHost* host)
+    : QObject(parent), m_views(views), m_host(host ? host : new EngineHost(this)) {
+    connect(m_host, &EngineHost::progressed, this, [this](quint64 id, int step, int total, double elapsed, double eta) {
+        if (m_jobs.count(id)) onProgress(id, step, total, elapsed, eta);
+    });
+    connect(m_host, &EngineHost::finished, this, [this](quint64 id, const RelightResultPtr& result) {
+        if (m_jobs.erase(id)) onFinished(id, result);
+    });
+    connect(m_host, &EngineHost::stageChanged, this, [this](quint64 id, const QString& message) {
+        if (m_jobs.count(id)) Q_EMIT statusMessage(message);
+    });
     connect(m_host, &EngineHost::previewReady, this, [this](quint64 id, const QImage& preview) {
-        if (m_variantCells.count(id)) return;  // variants fill their own cells
+        if (!m_jobs.count(id) || m_variantCells.count(id)) return;  // variants fill their own cells
         m_views.compare->setAfter(preview);
         m_views.compare->setCaption(tr("Generating…"));
     });
@@ -46,11 +51,10 @@ void GenerateController::showNotice(const QString& text) {
     m_views.notice->setVisible(!text.isEmpty());
 }
 
-bool GenerateController::isBusy() const { return m_host->isBusy(); }
-
 quint64 GenerateController::submit(const core::RelightJob& job) {
     const bool wasBusy = isBusy();
     const quint64 id = m_host->submit(job, m_settings.effectiveBundleDir(), m_settings.engineOptions());
+    m_jobs.insert(id);
     if (!wasBusy) {
         m_views.progress->setRange(0, 0);  // busy indicator until the first step arrives
         m_views.progress->setVisible(true);
@@ -85,10 +89,11 @@ bool GenerateController::generateVariants(const core::RelightJob& job,
     return true;
 }
 
-void GenerateController::cancel() {
+void GenerateController::cancel(core::CancelMode mode) {
     if (!isBusy()) return;
-    m_host->cancelAll();
-    Q_EMIT statusMessage(tr("Cancelling…"));
+    m_host->cancelJobs(std::vector<quint64>(m_jobs.begin(), m_jobs.end()), mode);
+    Q_EMIT statusMessage(mode == core::CancelMode::AfterCurrentImage ? tr("Cancelling after the current image…")
+                                                                     : tr("Cancelling…"));
 }
 
 void GenerateController::onProgress(quint64, int step, int total, double elapsed, double eta) {

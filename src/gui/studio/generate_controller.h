@@ -4,6 +4,7 @@
 // auto-save folder), fills the variants sheet, and turns failures into readable messages. With no
 // model bundle it explains how to get one instead of failing.
 #include <map>
+#include <set>
 
 #include <QObject>
 
@@ -31,7 +32,8 @@ struct GenerateViews {
 class GenerateController : public QObject {
     Q_OBJECT
 public:
-    GenerateController(const GenerateViews& views, QObject* parent = nullptr);
+    // `host` is the app's one engine thread, shared with the queue runner; one is made when null.
+    GenerateController(const GenerateViews& views, QObject* parent = nullptr, EngineHost* host = nullptr);
     ~GenerateController() override;
 
     void setSettings(const AppSettings& settings) { m_settings = settings; }
@@ -39,8 +41,10 @@ public:
     bool generate(const core::RelightJob& job);
     // The same job and seed over `directions`, shown in the variants sheet as they arrive.
     bool generateVariants(const core::RelightJob& job, const std::vector<core::LightDirection>& directions);
-    void cancel();
-    bool isBusy() const;
+    // Now: stops within one sampler step; AfterCurrentImage: the running image finishes, the rest of
+    // a variants sweep (or any queued job) is dropped.
+    void cancel(core::CancelMode mode = core::CancelMode::Now);
+    bool isBusy() const { return !m_jobs.empty(); }  // own jobs only (the queue shares the host)
     // Writes the history entry `index` (the shown one when -1) as PNG with metadata (atomic).
     bool save(const QString& path, int index = -1);
 
@@ -65,6 +69,7 @@ private:
     EngineHost* m_host = nullptr;
     AppSettings m_settings;
     std::map<quint64, int> m_variantCells;  // job id -> variants sheet cell
+    std::set<quint64> m_jobs;                // this controller's outstanding jobs (the host is shared)
 };
 
 }  // namespace chiaro::gui

@@ -24,6 +24,7 @@
 #include "chiaro/core/paths.h"
 #include "chiaro/image/image_io.h"
 #include "image_bridge.h"
+#include "panels/background_slot.h"
 #include "panels/light_panel.h"
 #include "panels/prompt_panel.h"
 #include "result/compare_view.h"
@@ -130,6 +131,14 @@ core::RelightJob Studio::baseJob() const {
     return job;
 }
 
+core::RelightJob Studio::jobParameters() {
+    core::RelightJob job;
+    job.light = m_light->settings();
+    m_prompt->writeTo(job);
+    job.background.release();  // pixels stay out of queued parameters
+    return job;
+}
+
 void Studio::generate() {
     if (m_photoRgb.empty()) return showStatus(tr("Open a photo first"));
     core::RelightJob job = baseJob();
@@ -147,7 +156,7 @@ void Studio::generateVariants(int count) {
     }
 }
 
-void Studio::cancel() { m_generator->cancel(); }
+void Studio::cancel(core::CancelMode mode) { m_generator->cancel(mode); }
 
 void Studio::showHistoryEntry(int index) {
     const HistoryEntry& entry = m_history->entry(index);
@@ -171,22 +180,47 @@ bool Studio::restoreJob(const nlohmann::json& json) {
 }
 
 bool Studio::handlePath(const QString& path) {
-    switch (classifyDroppedPath(path)) {
-        case DropKind::Folder:
+    // Open / recent / command line: no drop modifiers, so a photo always opens as the photo.
+    return perform(routeDrop(classifyDroppedPath(path), DropContext{}), path);
+}
+
+bool Studio::handleDrop(const QStringList& paths, Qt::KeyboardModifiers modifiers) {
+    DropContext context;
+    context.hasPhoto = !m_photoRgb.empty();
+    context.matchBackground = m_prompt->mode() == StudioMode::MatchBackground;
+    context.shift = modifiers.testFlag(Qt::ShiftModifier);
+    std::vector<DropKind> kinds;
+    for (const QString& path : paths) kinds.push_back(classifyDroppedPath(path));
+    const std::vector<DropAction> actions = routeDrop(kinds, context);
+    bool used = false;
+    for (size_t i = 0; i < actions.size(); ++i) {
+        const bool extraImage = actions[i] == DropAction::Ignore && kinds[i] != DropKind::Unsupported;
+        if (!extraImage) used = perform(actions[i], paths[static_cast<int>(i)]) || used;
+    }
+    return used;
+}
+
+bool Studio::perform(DropAction action, const QString& path) {
+    switch (action) {
+        case DropAction::OpenBatchFolder:
             if (m_tabs) {
                 for (int i = 0; i < m_tabs->count(); ++i)
                     if (m_tabs->tabText(i) == tr("Batch")) m_tabs->setCurrentIndex(i);
             }
             Q_EMIT batchFolderDropped(path);
             return true;
-        case DropKind::Mask:
+        case DropAction::LoadMask:
             Q_EMIT maskFileDropped(path);
             return true;
-        case DropKind::ChiaroResult:
+        case DropAction::RestoreJob:
             return restoreJob(*readChiaroJob(path));
-        case DropKind::Photo:
+        case DropAction::OpenPhoto:
             return m_openPhoto(path);
-        case DropKind::Unsupported:
+        case DropAction::SetBackground:
+            if (!m_prompt->backgroundSlot()->setBackgroundFile(path)) return false;
+            showStatus(tr("Background for \"match background\": %1").arg(QFileInfo(path).fileName()));
+            return true;
+        case DropAction::Ignore:
             break;
     }
     showStatus(tr("Cannot use %1: not an image, mask or folder").arg(path));
@@ -201,11 +235,11 @@ bool Studio::eventFilter(QObject* watched, QEvent* event) {
     }
     if (watched == m_window && event->type() == QEvent::Drop) {
         auto* drop = static_cast<QDropEvent*>(event);
-        bool used = false;
+        QStringList paths;
         for (const QUrl& url : drop->mimeData()->urls()) {
-            if (url.isLocalFile()) used = handlePath(url.toLocalFile()) || used;
+            if (url.isLocalFile()) paths << url.toLocalFile();
         }
-        if (used) drop->acceptProposedAction();
+        if (handleDrop(paths, drop->modifiers())) drop->acceptProposedAction();
         return true;
     }
     return QObject::eventFilter(watched, event);
@@ -246,6 +280,7 @@ void Studio::applySettings(const AppSettings& settings) {
     m_generator->setSettings(settings);
     QSettings qsettings;
     m_settings.save(qsettings);
+    Q_EMIT settingsApplied(m_settings);
 }
 
 void Studio::openSettings() {

@@ -8,18 +8,22 @@
 #include <QImage>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "chiaro/pipeline/engine.h"
 #include "chiaro/pipeline/relight_job.h"
 #include "settings/app_settings.h"
+#include "studio/drop_router.h"
 
 class QLabel;
 class QMainWindow;
 class QMenu;
 class QProgressBar;
 class QPushButton;
+class QToolButton;
 class QTabWidget;
 class QTimer;
 
@@ -52,12 +56,20 @@ public:
     // Routes a dropped/opened path (see drop_router.h). Returns false with a status message when the
     // file cannot be used.
     bool handlePath(const QString& path);
+    // A drop of one or more paths anywhere on the window, routed by routeDrop (drop_router.h): with
+    // Shift, or in "match background" mode with a photo open, an image becomes the fbc background.
+    bool handleDrop(const QStringList& paths, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
     // Puts a job's parameters (jobToJson) into the light and prompt panels.
     bool restoreJob(const nlohmann::json& job);
 
+    // The light and prompt panels' parameters as a job without pixels (the Batch tab's snapshot).
+    core::RelightJob jobParameters();
+
     void generate();
     void generateVariants(int count = 8);
-    void cancel();
+    // Now: within one sampler step. AfterCurrentImage: the running image finishes, the rest of a
+    // variants sweep is dropped (Shift+Esc, or the Cancel button's menu).
+    void cancel(core::CancelMode mode = core::CancelMode::Now);
     bool saveAs(const QString& path);
     void applySettings(const AppSettings& settings);
     const AppSettings& settings() const { return m_settings; }
@@ -70,10 +82,12 @@ public:
     PreviewRenderer* previewRenderer() const { return m_preview; }
     GenerateController* generator() const { return m_generator; }
     QLabel* noticeLabel() const { return m_notice; }
+    QToolButton* cancelButton() const { return m_cancelButton; }
 
 Q_SIGNALS:
     void batchFolderDropped(const QString& folder);
     void maskFileDropped(const QString& path);
+    void settingsApplied(const chiaro::gui::AppSettings& settings);  // after applySettings()
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -92,6 +106,7 @@ private:
     void saveWithDialog();
     void rebuildRecentMenu();
     void showStatus(const QString& message);
+    bool perform(DropAction action, const QString& path);
 
     QMainWindow* m_window;
     std::function<bool(const QString&)> m_openPhoto;
@@ -106,7 +121,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     QWidget* m_variantsTab = nullptr;
     QPushButton* m_generateButton = nullptr;
-    QPushButton* m_cancelButton = nullptr;
+    QToolButton* m_cancelButton = nullptr;
     QLabel* m_notice = nullptr;
     QProgressBar* m_progress = nullptr;
     QMenu* m_recentMenu = nullptr;

@@ -3,6 +3,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMainWindow>
+#include <QMenu>
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QPushButton>
@@ -10,6 +11,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "panels/light_panel.h"
@@ -86,8 +88,19 @@ QWidget* Studio::buildGenerateBox(QWidget* parent) {
     m_generateButton->setToolTip(tr("Relight the photo with the models (Ctrl+Enter)"));
     m_generateButton->setDefault(true);
     m_generateButton->setMinimumHeight(34);
-    m_cancelButton = new QPushButton(tr("Cancel"), box);
-    m_cancelButton->setToolTip(tr("Stop the running generation within one step (Esc)"));
+    // Click: cancel now. The arrow's menu also offers letting the running image finish (variants).
+    m_cancelButton = new QToolButton(box);
+    m_cancelButton->setText(tr("Cancel"));
+    m_cancelButton->setToolTip(tr("Stop the running generation within one step (Esc); the arrow offers "
+                                  "cancelling after the current image (Shift+Esc)"));
+    m_cancelButton->setPopupMode(QToolButton::MenuButtonPopup);
+    m_cancelButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_cancelButton->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    auto* cancelMenu = new QMenu(m_cancelButton);
+    cancelMenu->addAction(tr("Cancel now"), this, [this] { cancel(core::CancelMode::Now); });
+    cancelMenu->addAction(tr("Cancel after the current image"), this,
+                          [this] { cancel(core::CancelMode::AfterCurrentImage); });
+    m_cancelButton->setMenu(cancelMenu);
     m_cancelButton->setEnabled(false);
     auto* variants = new QPushButton(tr("Variants"), box);
     variants->setToolTip(tr("The same seed under 8 light directions, as a grid (Ctrl+Shift+G)"));
@@ -102,7 +115,7 @@ QWidget* Studio::buildGenerateBox(QWidget* parent) {
     m_notice->setVisible(false);
     layout->addWidget(m_notice);
     connect(m_generateButton, &QPushButton::clicked, this, &Studio::generate);
-    connect(m_cancelButton, &QPushButton::clicked, this, &Studio::cancel);
+    connect(m_cancelButton, &QToolButton::clicked, this, [this] { cancel(core::CancelMode::Now); });
     connect(variants, &QPushButton::clicked, this, [this] { generateVariants(); });
     return box;
 }
@@ -144,8 +157,11 @@ void Studio::buildMenus() {
     QMenu* relight = bar->addMenu(tr("&Relight"));
     QAction* generate = relight->addAction(tr("&Generate"), this, &Studio::generate);
     generate->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    QAction* cancel = relight->addAction(tr("&Cancel"), this, &Studio::cancel);
+    QAction* cancel = relight->addAction(tr("&Cancel"), this, [this] { this->cancel(core::CancelMode::Now); });
     cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    QAction* cancelAfter = relight->addAction(tr("Cancel &After Current Image"), this,
+                                              [this] { this->cancel(core::CancelMode::AfterCurrentImage); });
+    cancelAfter->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_Escape));
     QAction* variants = relight->addAction(tr("&Variants"), this, [this] { generateVariants(); });
     variants->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
     QAction* estimate = relight->addAction(tr("&Estimate Light from Photo"), this, &Studio::estimateLight);

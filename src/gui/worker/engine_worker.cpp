@@ -45,6 +45,25 @@ core::RelightResult EngineWorker::execute(const EngineRequest& request) {
     }
     result.status = ensureLoaded(request);
     if (!result.status.ok()) return result;
+    // Engine::load cannot be interrupted: a cancel that arrived while it ran stops the job here,
+    // before any encoding or sampling.
+    if (request.cancel->mode() != core::CancelMode::None) {
+        result.status = {core::ErrorCode::Cancelled, "cancelled while the models were loading"};
+        return result;
+    }
+    const core::RelightJob* job = request.job.get();
+    core::RelightJob segmented;
+    if (request.segmentSubject && job->mask.empty()) {
+        try {
+            segmented = *job;  // shallow: the pixels stay shared, only the mask is new
+            segmented.mask = runSegmenter(request.id, job->image, request.bundleDir, request.options);
+            segmented.maskSource = "segmenter";
+            job = &segmented;
+        } catch (const std::exception& e) {
+            result.status = core::Status::fromException(e);
+            return result;
+        }
+    }
     core::RunHooks hooks;
     const quint64 id = request.id;
     hooks.onProgress = [this, id](int step, int total, double elapsed, double eta) {
@@ -54,7 +73,29 @@ core::RelightResult EngineWorker::execute(const EngineRequest& request) {
     hooks.onStage = [this, id](const std::string& message) {
         Q_EMIT stageChanged(id, QString::fromStdString(message));
     };
-    return m_engine->run(*request.job, hooks, *request.cancel);
+    return m_engine->run(*job, hooks, *request.cancel);
+}
+
+cv::Mat EngineWorker::runSegmenter(quint64 id, const cv::Mat& rgb, const QString& bundleDir,
+                                   const core::EngineOptions& options) {
+    if (!m_segmenter) m_segmenter = std::make_unique<core::SubjectSegmenter>();
+    Q_EMIT stageChanged(id, tr("Selecting the subject…"));
+    m_segmenter->load(bundleDir.toStdString(), options);  // keeps the loaded one when unchanged
+    return m_segmenter->segment(rgb);
+}
+
+void EngineWorker::segment(const SegmentRequest& request) {
+    if (request.cancel->mode() != core::CancelMode::None) {
+        Q_EMIT segmentDone(request.id, QImage(), QStringLiteral("cancelled"));
+        return;
+    }
+    try {
+        const cv::Mat matte = runSegmenter(request.id, request.rgb, request.bundleDir, request.options);
+        Q_EMIT segmentDone(request.id, matToQImage(matte), QString());
+    } catch (const std::exception& e) {
+        core::namedLogger("gui")->warn("engine: subject selection {} failed: {}", request.id, e.what());
+        Q_EMIT segmentDone(request.id, QImage(), QString::fromStdString(e.what()));
+    }
 }
 
 void EngineWorker::run(const EngineRequest& request) {

@@ -3,9 +3,14 @@
 // it there): run() is only ever invoked through a queued call, signals go out queued to the UI. The
 // model bundle is loaded once and reused; it is reloaded only when the folder or the device options
 // change. No exception leaves run(): failures come back in the result's status and as failed().
+// It also owns the optional subject segmenter (segmenter.pt), loaded on first use and reloaded only
+// when the bundle or the device changes; segment() reports through segmentDone().
+#include <memory>
+
 #include <QImage>
 #include <QObject>
 
+#include "chiaro/pipeline/subject_segmenter.h"
 #include "worker/engine_request.h"
 
 namespace chiaro::gui {
@@ -18,6 +23,8 @@ public:
 
     // Runs one request synchronously on the calling (engine) thread.
     void run(const EngineRequest& request);
+    // Segments one photo synchronously on the engine thread; always ends with segmentDone().
+    void segment(const SegmentRequest& request);
 
 Q_SIGNALS:
     void started(quint64 id);
@@ -26,14 +33,21 @@ Q_SIGNALS:
     void previewReady(quint64 id, const QImage& preview);
     void finished(quint64 id, const chiaro::gui::RelightResultPtr& result);
     void failed(quint64 id, const QString& message);
+    // Grayscale8 matte of the photo's size (255 = subject) and an empty error; on failure a null
+    // matte and the reason; on cancel a null matte and "cancelled".
+    void segmentDone(quint64 id, const QImage& matte, const QString& error);
 
 private:
     core::Status ensureLoaded(const EngineRequest& request);
     core::RelightResult execute(const EngineRequest& request);
+    // The subject's matte (CV_8UC1) from the bundle's segmenter, loading it when needed. Throws.
+    cv::Mat runSegmenter(quint64 id, const cv::Mat& rgb, const QString& bundleDir,
+                         const core::EngineOptions& options);
 
     std::unique_ptr<core::Engine> m_engine;
     QString m_loadedDir;
     core::EngineOptions m_loadedOptions;
+    std::unique_ptr<core::SubjectSegmenter> m_segmenter;  // created on the first segment request
 };
 
 }  // namespace chiaro::gui

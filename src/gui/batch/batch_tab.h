@@ -1,0 +1,73 @@
+#pragma once
+// The Batch tab: a folder of photos relit with one setup. Input folder (picked, typed or dropped;
+// recursive; file filter), output folder and naming pattern, mask source, the studio's current light
+// and prompt (a snapshot taken when the batch is queued), a light sweep, skip-existing, a per-image
+// table (include, light override "az,el", prompt override), and "Add to queue", which plans the batch
+// with core::planBatch and writes the jobs to the queue store. When every job of the batch has
+// finished, a summary (done, failed, time) is shown and, if asked, a contact sheet is written.
+#include <functional>
+#include <string>
+
+#include <QWidget>
+
+#include "chiaro/pipeline/relight_job.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+namespace chiaro::gui {
+
+class QueueModel;
+
+class BatchTab : public QWidget {
+    Q_OBJECT
+public:
+    // `studioJob` returns the studio's current parameters (light, prompt, sampling; no pixels);
+    // `bundleDir` the model folder the jobs will use.
+    BatchTab(QueueModel* queue, std::function<core::RelightJob()> studioJob, std::function<QString()> bundleDir,
+             QWidget* parent = nullptr);
+
+    // Sets the input folder (a drop on the window, or the picker) and lists its photos.
+    void setInputFolder(const QString& folder);
+    void setOutputFolder(const QString& folder);
+    // Lists the photos of the input folder in the override table (keeps no overrides).
+    int scan();
+    // Plans and enqueues. Returns the number of jobs queued (0 with the reason in the summary).
+    int addToQueue();
+
+    QTableWidget* table() const { return m_table; }
+    QLabel* summaryLabel() const { return m_summary; }
+    QSpinBox* sweepSpin() const { return m_sweep; }
+    QCheckBox* contactSheetBox() const { return m_contactSheet; }
+    QString contactSheetPath() const;
+
+private:
+    QWidget* buildFolders();
+    QWidget* buildOptions();
+    std::vector<std::string> extensions() const;
+    void updateBatchSummary();
+
+    QueueModel* m_queue;
+    std::function<core::RelightJob()> m_studioJob;
+    std::function<QString()> m_bundleDir;
+    QLineEdit* m_input = nullptr;
+    QCheckBox* m_recursive = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QLineEdit* m_output = nullptr;
+    QLineEdit* m_pattern = nullptr;
+    QComboBox* m_maskSource = nullptr;
+    QLineEdit* m_singleMask = nullptr;
+    QSpinBox* m_sweep = nullptr;
+    QCheckBox* m_skipExisting = nullptr;
+    QCheckBox* m_contactSheet = nullptr;
+    QTableWidget* m_table = nullptr;
+    QLabel* m_summary = nullptr;
+    std::string m_batchId;   // the last batch queued from this tab
+    bool m_sheetWritten = false;
+};
+
+}  // namespace chiaro::gui
