@@ -10,6 +10,7 @@ packages=(
     libopencv-dev libspdlog-dev nlohmann-json3-dev catch2
     python3-torch python3-numpy python3-pil
     xvfb xauth
+    clang libclang-rt-14-dev
 )
 
 missing=()

@@ -15,24 +15,42 @@ build="$root/build/fuzz"
 
 if [ ! -f "$build/build.ninja" ]; then
     CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCHIARO_FUZZ=ON -DCHIARO_BUILD_GUI=OFF -DCHIARO_BUILD_TESTS=OFF >/dev/null
+        -DCHIARO_FUZZ=ON -DCHIARO_BUILD_GUI=OFF -DCHIARO_BUILD_TESTS=OFF >"$build.configure.log" 2>&1 \
+        || { cat "$build.configure.log"; exit 1; }
 fi
 ninja -C "$build" -j"${JOBS:-2}" "${targets[@]/#/fuzz_}"
 
 new_corpus="$(mktemp -d "${TMPDIR:-/tmp}/chiaro-fuzz-corpus.XXXXXX")"
 mkdir -p "$build/artifacts"
-status=0
-for target in "${targets[@]}"; do
+# Targets run side by side, JOBS at a time (default: the core count), each for SECONDS of wall time.
+parallel="${JOBS:-$(nproc)}"
+run_one() {
+    local target="$1"
     mkdir -p "$new_corpus/$target"
-    echo "== fuzz_$target for ${seconds} s"
-    if ! "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    if "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
             -print_final_stats=1 -artifact_prefix="$build/artifacts/${target}-" \
             "$new_corpus/$target" "$root/fuzz/corpus/$target" 2>"$new_corpus/$target.log"; then
+        echo ok >"$new_corpus/$target.status"
+    else
+        echo failed >"$new_corpus/$target.status"
+    fi
+}
+running=0
+for target in "${targets[@]}"; do
+    echo "== fuzz_$target for ${seconds} s"
+    run_one "$target" &
+    running=$((running + 1))
+    if [ "$running" -ge "$parallel" ]; then wait -n || true; running=$((running - 1)); fi
+done
+wait
+status=0
+for target in "${targets[@]}"; do
+    if [ "$(cat "$new_corpus/$target.status" 2>/dev/null)" != ok ]; then
         status=1
         echo "fuzz_$target FAILED: see $new_corpus/$target.log and $build/artifacts/"
+        tail -n 30 "$new_corpus/$target.log" || true
     fi
-    grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+ *DONE" "$new_corpus/$target.log" || true
-    echo "   new corpus entries: $(find "$new_corpus/$target" -type f | wc -l)"
+    echo "fuzz_$target: $(grep -E "^stat::number_of_executed_units" "$new_corpus/$target.log" || echo 'no stats'), new corpus entries: $(find "$new_corpus/$target" -type f | wc -l)"
 done
 echo "new corpus entries kept in $new_corpus"
 exit $status
