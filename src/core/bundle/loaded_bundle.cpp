@@ -134,7 +134,6 @@ std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptio
     bundle->unet = loadAndProbe(manifest, "unet", target, optimize);
     bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target, optimize);
     bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target, optimize);
-    if (manifest.hasSegmenter()) bundle->segmenter = loadAndProbe(manifest, "segmenter", target);
     coreLog().debug("{}: bundle ({}) loaded in {:.3f} s on {}", manifest.dir, manifest.variant,
                     secondsSince(start), target.describe());
     return bundle;

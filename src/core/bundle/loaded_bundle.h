@@ -3,7 +3,6 @@
 // may include it, since it pulls in Torch). Modules are in eval mode on `device`, validated by a
 // tiny probe forward each, and are safe to call from one worker thread at a time.
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <torch/script.h>
@@ -19,15 +18,15 @@ struct LoadedBundle {
     torch::jit::Module unet;
     torch::jit::Module vaeEncoder;
     torch::jit::Module vaeDecoder;
-    std::optional<torch::jit::Module> segmenter;
     torch::Device device{torch::kCPU};
-    torch::ScalarType dtype = torch::kFloat;     // text encoder, UNet (and segmenter)
+    torch::ScalarType dtype = torch::kFloat;     // text encoder, UNet
     torch::ScalarType vaeDtype = torch::kFloat;  // bf16 when dtype is fp16, as IC-Light does
 };
 
-// Reads the manifest, verifies the files (unless options.verify is false), loads every TorchScript
-// module listed by the manifest (never a pickle), moves it to the device and precision, and probes
-// its signature. Throws Error(ModelBundle) naming the file and the failed check, or Error(Usage) for
+// Reads the manifest, verifies the files (unless options.verify is false), loads the four diffusion
+// TorchScript modules (never a pickle), moves them to the device and precision, and probes their
+// signatures. An optional segmenter.pt is verified with the rest but not loaded here: only
+// SubjectSegmenter uses it, through loadBundleModule, so relighting never pays for it. Throws Error(ModelBundle) naming the file and the failed check, or Error(Usage) for
 // invalid options. Sets LibTorch's CPU thread count (options.threads, else hardwareThreads()).
 std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptions& options = {});
 

@@ -67,7 +67,6 @@ TEST_CASE("good fc and fbc bundles load on the CPU in fp32 and their modules run
         CHECK(bundle->device.is_cpu());
         CHECK(bundle->dtype == torch::kFloat);
         CHECK(bundle->vaeDtype == torch::kFloat);
-        CHECK_FALSE(bundle->segmenter.has_value());
         checkModulesRun(*bundle);
     }
 }
