@@ -2,8 +2,9 @@
 """Export SD1.5 + IC-Light weights to a Chiaro model bundle (see models/README.md).
 
   export.py --base BASE --iclight OFFSETS --out DIR [--vocab VOCAB] [--config DIR] [--force]
-            [--segmenter RMBG.safetensors]
-  export.py --tiny --variant fc|fbc --vocab VOCAB --out DIR [--seed N] [--segmenter random]
+            [--segmenter RMBG_OR_BIREFNET.safetensors]
+  export.py --tiny --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
+            [--segmenter random|random-birefnet]
   export.py --random-full --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
 
 Exit codes: 0 ok, 2 usage, 3 bad input file, 1 anything else; errors are one line on stderr.
@@ -33,8 +34,9 @@ def parse_args(argv):
                                    "merges.txt (default: BASE/tokenizer)")
     p.add_argument("--config", help="diffusers folder whose unet/vae/text_encoder config.json "
                                     "describe a single-file BASE (default: SD1.5)")
-    p.add_argument("--segmenter", help="subject segmenter: BriaRMBG-1.4 model.safetensors, or "
-                                       "'random' (random weights; toy size with --tiny)")
+    p.add_argument("--segmenter", help="subject segmenter: BriaRMBG-1.4 or BiRefNet (general, "
+                                       "Swin-L) model.safetensors, or 'random' (ISNet) / "
+                                       "'random-birefnet' (random weights; toy size with --tiny)")
     p.add_argument("--tiny", action="store_true", help="random toy-size bundle (tests)")
     p.add_argument("--random-full", action="store_true", help="random SD1.5-size bundle (benchmarks)")
     p.add_argument("--variant", choices=("fc", "fbc"), help="variant of a random bundle")
@@ -45,8 +47,8 @@ def parse_args(argv):
                    help="torch.jit.freeze the modules (smaller graphs, but the engine can then "
                         "no longer move them to CUDA or cast them to fp16)")
     args = p.parse_args(argv)
-    if args.segmenter == "random" and not (args.tiny or args.random_full):
-        p.error("--segmenter random is for --tiny/--random-full bundles")
+    if args.segmenter in ("random", "random-birefnet") and not (args.tiny or args.random_full):
+        p.error("--segmenter %s is for --tiny/--random-full bundles" % args.segmenter)
     if args.tiny and args.random_full:
         p.error("--tiny and --random-full exclude each other")
     if args.tiny or args.random_full:

@@ -17,7 +17,8 @@ def chunked_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, scale: 
     """softmax(q k^T * scale) v for q [N, Lq, d], k/v [N, Lk, d].
 
     The query axis is processed in chunks so that no score matrix above `max_elements` exists;
-    rows are independent, so the result equals the unchunked computation.
+    rows are independent, so the result equals the unchunked computation. Scores are formed as
+    diffusers' get_attention_scores does: baddbmm with beta 0 and alpha = scale.
     """
     n = q.shape[0]
     lq = q.shape[1]
@@ -25,12 +26,15 @@ def chunked_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, scale: 
     rows = max(1, max_elements // max(1, n * lk))
     kt = k.transpose(1, 2)
     if rows >= lq:
-        return torch.bmm(torch.softmax(torch.bmm(q, kt) * scale, dim=-1), v)
+        scores = torch.baddbmm(torch.empty(n, lq, lk, dtype=q.dtype, device=q.device), q, kt,
+                               beta=0.0, alpha=scale)
+        return torch.bmm(torch.softmax(scores, dim=-1), v)
     out = torch.empty(n, lq, v.shape[2], dtype=q.dtype, device=q.device)
     start = 0
     while start < lq:
         end = min(lq, start + rows)
-        scores = torch.bmm(q[:, start:end], kt) * scale
+        scores = torch.baddbmm(torch.empty(n, end - start, lk, dtype=q.dtype, device=q.device),
+                               q[:, start:end], kt, beta=0.0, alpha=scale)
         out[:, start:end] = torch.bmm(torch.softmax(scores, dim=-1), v)
         start = end
     return out

@@ -40,7 +40,7 @@ class Options:
         self.force = kw.get("force", False)
         self.verify = kw.get("verify", True)
         self.freeze = kw.get("freeze", False)
-        self.segmenter = kw.get("segmenter")  # None, "random" or a .safetensors path
+        self.segmenter = kw.get("segmenter")  # None, seg.RANDOM_CHOICES or a .safetensors path
 
 
 def check_out_dir(out, force):
@@ -60,20 +60,19 @@ class Models:
 
 
 def add_segmenter(models, opts):
-    """Attach the subject segmenter: RMBG-1.4 weights, or random ones (tiny with --tiny)."""
+    """Attach the subject segmenter: RMBG-1.4 or BiRefNet weights, or random ones
+    (seg.RANDOM_CHOICES; toy size with --tiny)."""
     if not opts.segmenter:
         return
-    if opts.segmenter == "random":
+    if opts.segmenter in seg.RANDOM_CHOICES:
         gen = torch.Generator().manual_seed(int(opts.seed) + 7)
-        module = seg.random_segmenter(opts.tiny, gen)
-        size = seg.TINY_INPUT_SIZE if opts.tiny else seg.INPUT_SIZE
-        source = {"kind": "random", "tiny": bool(opts.tiny)}
+        found = seg.random_choice(opts.segmenter, opts.tiny, gen)
+        source = {"kind": found.source_kind, "tiny": bool(opts.tiny)}
     else:
-        module = seg.load_rmbg(opts.segmenter)
-        size = seg.INPUT_SIZE
-        source = {"kind": "rmbg-1.4", "path": os.path.abspath(opts.segmenter)}
-    models.segmenter = (module, size)
-    models.configs["segmenter"] = seg.architecture(size, source)
+        found = seg.load_segmenter(opts.segmenter)
+        source = {"kind": found.source_kind, "path": os.path.abspath(opts.segmenter)}
+    models.segmenter = (found.module, found.input_size)
+    models.configs["segmenter"] = found.architecture(source)
 
 
 def _build(configs):
@@ -175,7 +174,8 @@ def export(opts, log=print):
     check_out_dir(out, opts.force)
     for what, path in (("vocabulary", opts.vocab), ("base model", opts.base),
                        ("IC-Light offset file", opts.iclight), ("config folder", opts.config),
-                       ("segmenter weights", None if opts.segmenter == "random" else opts.segmenter)):
+                       ("segmenter weights",
+                        None if opts.segmenter in seg.RANDOM_CHOICES else opts.segmenter)):
         if path is not None and not os.path.exists(path):
             raise UsageError("%s not found" % what, path)
     models = random_models(opts) if (opts.tiny or opts.random_full) else real_models(opts)

@@ -1,4 +1,10 @@
-"""Subject segmenter for one-click selection: BriaRMBG-1.4's ISNet architecture.
+"""Subject segmenter for one-click selection: BriaRMBG-1.4's ISNet, or BiRefNet (birefnet.py).
+
+`load_segmenter` picks the architecture from the state-dict names of a .safetensors file:
+RMBG-1.4 (`conv_in.`, `stage1.rebnconvin.`) or BiRefNet (`bb.layers.`, `squeeze_module.`,
+`decoder.ipt_blk`); anything else, and pickles, are refused with a one-line ExportError.
+
+ISNet:
 
 The module names follow briaai/RMBG-1.4's state dict (`conv_in`, `stage1.rebnconvin.conv_s1`, ...,
 `side1`) so its `model.safetensors` loads strictly. ISNet is a nested U-Net: six encoder stages of
@@ -6,9 +12,9 @@ The module names follow briaai/RMBG-1.4's state dict (`conv_in`, `stage1.rebncon
 side output, upsampled to the input, is the matte. `width` scales every channel count so the tests
 can export a toy-size model of the same structure.
 
-The exported wrapper takes `image: [1, 3, S, S]` already normalised as the manifest states
-(x / 255 - 0.5, std 1, RMBG's preprocessing) and returns the alpha `[1, 1, S, S]` in [0, 1].
-BiRefNet (Swin backbone) is not implemented: its weights are refused with a clear error.
+Both exported modules take `image: [1, 3, S, S]` already normalised as the manifest's
+`architecture.segmenter` states (RMBG: x / 255 - 0.5, std 1; BiRefNet: ImageNet mean/std) and
+return the alpha `[1, 1, S, S]` in [0, 1].
 """
 from typing import List
 
@@ -16,7 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .errors import ExportError, UsageError
+from . import birefnet_weights as brn
+from .errors import ExportError
 from .safetensors_io import SafetensorsFile
 from .weights import load_strict
 
@@ -175,6 +182,48 @@ def _their_name(ours_key, key_map):
     return key_map[best] + ours_key[len(best):]
 
 
+class Segmenter:
+    """A segmenter module plus what the manifest's `architecture.segmenter` says about it."""
+
+    def __init__(self, module, kind, input_size, mean, std, source_kind):
+        self.module, self.kind, self.input_size = module, kind, int(input_size)
+        self.mean, self.std, self.source_kind = mean, std, source_kind
+
+    def architecture(self, source):
+        return {"kind": self.kind, "input_size": self.input_size, "mean": self.mean,
+                "std": self.std, "source": source}
+
+
+RANDOM_CHOICES = ("random", "random-birefnet")
+
+
+def load_segmenter(path):
+    """BriaRMBG-1.4 or BiRefNet weights from a .safetensors file, recognised by their key names."""
+    with SafetensorsFile(path) as st:
+        keys = st.keys()
+        if brn.looks_like_birefnet(keys):
+            return Segmenter(brn.load_birefnet_from(st, path), brn.KIND, brn.INPUT_SIZE, brn.MEAN,
+                             brn.STD, "birefnet")
+        if _looks_like_rmbg(keys):
+            return Segmenter(_load_rmbg_from(st, path), "isnet-rmbg", INPUT_SIZE, MEAN, STD,
+                             "rmbg-1.4")
+    raise ExportError("unrecognised segmenter weights: neither BriaRMBG-1.4 (conv_in, stage1..) "
+                      "nor BiRefNet (bb., squeeze_module., decoder.)", path)
+
+
+def random_choice(name, tiny, generator):
+    """`--segmenter random` (ISNet) or `random-birefnet`: random weights, toy size when tiny."""
+    if name == "random-birefnet":
+        return Segmenter(brn.random_birefnet(tiny, generator), brn.KIND, brn.input_size(tiny),
+                         brn.MEAN, brn.STD, "random-birefnet")
+    return Segmenter(random_segmenter(tiny, generator), "isnet-rmbg",
+                     TINY_INPUT_SIZE if tiny else INPUT_SIZE, MEAN, STD, "random")
+
+
+def _looks_like_rmbg(keys):
+    return "conv_in.weight" in keys and "stage1.rebnconvin.conv_s1.weight" in keys
+
+
 def load_rmbg(path):
     """Our IsNetSegmenter with RMBG-1.4 weights from a .safetensors file (pickles are refused)."""
     with SafetensorsFile(path) as st:
@@ -183,10 +232,7 @@ def load_rmbg(path):
 
 def _load_rmbg_from(st, path):
     keys = set(st.keys())
-    if any(k.startswith(("bb.", "decoder.ipt_blk", "squeeze_module")) for k in keys):
-        raise UsageError("BiRefNet weights are not supported yet; use BriaRMBG-1.4 "
-                         "(model.safetensors)", path)
-    if "conv_in.weight" not in keys or "stage1.rebnconvin.conv_s1.weight" not in keys:
+    if not _looks_like_rmbg(keys):
         raise ExportError("not a BriaRMBG-1.4 segmenter (no conv_in / stage1 weights)", path)
     model = IsNetSegmenter()
     key_map = rmbg_key_map()
@@ -217,7 +263,3 @@ def random_segmenter(tiny, generator):
                 b.fill_(1.0)
     return model
 
-
-def architecture(input_size, source):
-    return {"kind": "isnet-rmbg", "input_size": int(input_size), "mean": MEAN, "std": STD,
-            "source": source}

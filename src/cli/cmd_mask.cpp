@@ -35,16 +35,6 @@ cv::Rect parseRect(const std::string& text) {
     return r;
 }
 
-void checkOutput(const std::string& input, const std::string& output) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (fs::exists(output, ec) && fs::equivalent(input, output, ec))
-        throw Error(ErrorCode::Usage, output + ": refusing to overwrite the input photo");
-    const fs::path parent = fs::path(output).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent, ec))
-        throw Error(ErrorCode::Usage, output + ": the folder does not exist");
-}
-
 }  // namespace
 
 int runMask(const Args& args) {
@@ -69,7 +59,7 @@ int runMask(const Args& args) {
     const cv::Rect requested = hasRect ? parseRect(parser.value("rect")) : cv::Rect();
     const int iterations = parser.intValue("iterations", 5);
     if (iterations < 1 || iterations > 50) throw Error(ErrorCode::Usage, "--iterations must be 1..50");
-    checkOutput(input, output);
+    checkOutputPath({input}, output);
 
     const cv::Mat rgb = core::loadImageRgb(input);
     const cv::Rect box = hasRect ? requested : core::defaultSubjectRect(rgb.size());

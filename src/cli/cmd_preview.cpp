@@ -40,8 +40,9 @@ int runPreview(const Args& args) {
         throw core::Error(core::ErrorCode::Usage, "preview: --detail must be within 0..2");
     }
 
-    const cv::Mat image = core::loadImageRgb(parser.positional(0));
     const auto maskPath = parser.optional("mask");
+    checkOutputPath({parser.positional(0), maskPath.value_or("")}, output);
+    const cv::Mat image = core::loadImageRgb(parser.positional(0));
     const cv::Mat mask = maskPath ? core::loadMask(*maskPath, image.size()) : cv::Mat();
     const core::PreviewRelighter relighter(image, mask, options);
     core::savePng(output, relighter.render(light));

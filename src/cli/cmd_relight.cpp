@@ -35,21 +35,6 @@ struct InterruptScope {
     InterruptScope& operator=(const InterruptScope&) = delete;
 };
 
-// Outputs replace an existing file atomically, but never one of the inputs.
-void checkOutputPath(const std::vector<std::string>& inputs, const std::string& output) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (const auto& input : inputs) {
-        if (!input.empty() && fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
-            throw core::Error(core::ErrorCode::Usage, output + ": refusing to overwrite an input file");
-        }
-    }
-    auto parent = fs::path(output).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent, ec)) {
-        throw core::Error(core::ErrorCode::Usage, output + ": the folder does not exist");
-    }
-}
-
 }  // namespace
 
 int runRelight(const Args& args) {

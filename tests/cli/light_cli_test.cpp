@@ -175,3 +175,30 @@ TEST_CASE("bench lists the light rows", "[cli][light]") {
     CHECK(r.out.find("preview 1024x1024 (render only)") != std::string::npos);
     CHECK(r.out.find("estimate-light 1024x1024") != std::string::npos);
 }
+
+TEST_CASE("preview and mask never write over their input photo or mask", "[cli][light][safety]") {
+    TempDir dir;
+    const std::string photo = dir.file("photo.png");
+    const std::string mask = dir.file("photo_mask.png");
+    std::filesystem::copy_file(samplePhoto("coffee.png"), photo);
+    const cv::Mat original = readRgb(photo);
+    cv::Mat maskImage(original.size(), CV_8UC1, cv::Scalar(255));
+    REQUIRE(cv::imwrite(mask, maskImage));
+    const auto photoSize = std::filesystem::file_size(photo);
+
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"preview", photo, "-o", photo, "--light", "90,0"},
+             {"preview", photo, "-o", mask, "--light", "90,0", "--mask", mask},
+             {"mask", photo, "-o", photo, "--auto-mask", "grabcut"}}) {
+        CAPTURE(args);
+        const auto r = runCli(args);
+        CHECK(r.exitCode == 2);
+        CHECK_THAT(r.err, Catch::Contains("refusing to overwrite an input file"));
+    }
+    CHECK(std::filesystem::file_size(photo) == photoSize);
+    CHECK(cv::norm(readRgb(photo), original, cv::NORM_INF) == 0.0);
+    CHECK(cv::countNonZero(cv::imread(mask, cv::IMREAD_GRAYSCALE)) == maskImage.total());
+
+    // A different output in the same folder still works.
+    CHECK(runCli({"preview", photo, "-o", dir.file("out.png"), "--light", "90,0"}).exitCode == 0);
+}

@@ -66,14 +66,29 @@ class LoadRmbgTest(unittest.TestCase):
             seg.load_rmbg(path)
         self.assertIn("stage3.rebnconv2.conv_s1.weight", str(ctx.exception))
 
-    def test_birefnet_and_pickles_are_refused(self):
+    def test_other_layouts_and_pickles_are_refused(self):
+        # BiRefNet weights are recognised (test_birefnet.py), but not as RMBG; unknown layouts and
+        # pickles are refused.
         path = os.path.join(self.dir, "birefnet.safetensors")
         save_file({"bb.layers.0.blocks.0.norm1.weight": torch.ones(4)}, path)
         with self.assertRaises(ExportError) as ctx:
             seg.load_rmbg(path)
-        self.assertIn("BiRefNet", str(ctx.exception))
+        self.assertIn("not a BriaRMBG-1.4", str(ctx.exception))
+        with self.assertRaises(ExportError) as ctx:
+            seg.load_segmenter(path)
+        self.assertIn("bb.patch_embed.proj.weight", str(ctx.exception))
+        path = os.path.join(self.dir, "unknown.safetensors")
+        save_file({"head.weight": torch.ones(4)}, path)
+        with self.assertRaises(ExportError) as ctx:
+            seg.load_segmenter(path)
+        self.assertIn("unrecognised", str(ctx.exception))
         with self.assertRaises(ExportError):
             seg.load_rmbg(os.path.join(self.dir, "model.pth"))
+
+    def test_load_segmenter_recognises_rmbg(self):
+        found = seg.load_segmenter(self.path)
+        self.assertEqual((found.kind, found.source_kind, found.input_size),
+                         ("isnet-rmbg", "rmbg-1.4", seg.INPUT_SIZE))
 
 
 class ExportWithSegmenterTest(unittest.TestCase):

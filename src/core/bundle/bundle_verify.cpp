@@ -1,7 +1,5 @@
 #include "chiaro/bundle/bundle_verify.h"
 
-#include <sys/stat.h>
-
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -32,14 +30,6 @@ std::vector<const BundleFile*> orderedFiles(const BundleManifest& manifest) {
     return ordered;
 }
 
-// Nanoseconds since the Unix epoch (stat's st_mtim, not std::filesystem's library-specific clock,
-// so the cache stays valid across builds); -1 when stat fails.
-int64_t modificationTimeNs(const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) return -1;
-    return int64_t(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
-}
-
 std::string shortDigest(const std::string& hex) { return hex.substr(0, 12) + "..."; }
 
 // Size and existence first: both are free and catch truncated downloads without hashing.
@@ -67,7 +57,7 @@ FileVerdict checkFile(const BundleManifest& manifest, const BundleFile& file, Ve
                           std::to_string(file.bytes) + " (truncated or replaced?)";
         return verdict;
     }
-    FileStamp stamp{verdict.bytes, modificationTimeNs(path), file.sha256};
+    FileStamp stamp{verdict.bytes, fileModificationTimeNs(path), file.sha256};
     if (stamp.mtimeNs < 0) ec = std::make_error_code(std::errc::io_error);
     if (cache && !ec && cache->contains(path, stamp)) {
         verdict.ok = true;

@@ -13,6 +13,8 @@
 #include "chiaro/core/paths.h"
 #include "module_checks.h"
 #include "module_probe.h"
+#include "probe_memo.h"
+#include "pipeline/attention_op.h"
 
 namespace chiaro::core {
 namespace {
@@ -43,6 +45,7 @@ torch::jit::Module loadModule(const BundleManifest& manifest, const std::string&
     if (!hasZipHeader(path)) {
         throw Error(ErrorCode::ModelBundle, file + ": not a TorchScript archive (no zip header)");
     }
+    ensureChiaroOpsRegistered();  // exported UNets call chiaro::attention
     torch::jit::Module module;
     try {
         module = torch::jit::load(path, torch::Device(torch::kCPU));
@@ -81,13 +84,20 @@ torch::jit::Module optimizeForCpu(torch::jit::Module module, const std::string& 
 }
 
 torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::string& name,
-                                const ComputeTarget& target, bool optimize = false) {
+                                const ComputeTarget& target, bool optimize = false, ProbeMemo* memo = nullptr) {
     auto start = Clock::now();
     torch::jit::Module module = loadModule(manifest, name, target);
     double loadSeconds = secondsSince(start);
+    if (memo && memo->passed(name)) {
+        coreLog().debug("{}: loaded in {:.3f} s; probe skipped (passed before on {}, files unchanged)",
+                        manifest.files.at(name).path, loadSeconds, target.describe());
+        if (optimize && target.device.is_cpu()) return optimizeForCpu(module, manifest.files.at(name).path);
+        return module;
+    }
     start = Clock::now();
     try {
         probeModule(name, module, manifest, target);
+        if (memo) memo->remember(name);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {  // e.g. out of device memory while preparing the probe
@@ -130,10 +140,12 @@ std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptio
     bundle->dtype = target.dtype;
     bundle->vaeDtype = target.vaeDtype;
     const bool optimize = options.optimizeCpu;
-    bundle->textEncoder = loadAndProbe(manifest, "text_encoder", target, optimize);
-    bundle->unet = loadAndProbe(manifest, "unet", target, optimize);
-    bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target, optimize);
-    bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target, optimize);
+    ProbeMemo memo(manifest, options.verifyOptions, target.describe(), options.verify);
+    bundle->textEncoder = loadAndProbe(manifest, "text_encoder", target, optimize, &memo);
+    bundle->unet = loadAndProbe(manifest, "unet", target, optimize, &memo);
+    bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target, optimize, &memo);
+    bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target, optimize, &memo);
+    memo.save();
     coreLog().debug("{}: bundle ({}) loaded in {:.3f} s on {}", manifest.dir, manifest.variant,
                     secondsSince(start), target.describe());
     return bundle;
@@ -154,7 +166,9 @@ LoadedModule loadBundleModule(const std::string& dir, const std::string& name, c
     ComputeTarget target = resolveComputeTarget(options);
     applyThreads(options);
     LoadedModule loaded;
-    loaded.module = loadAndProbe(manifest, name, target);
+    ProbeMemo memo(manifest, options.verifyOptions, target.describe(), options.verify);
+    loaded.module = loadAndProbe(manifest, name, target, false, &memo);
+    memo.save();
     loaded.device = target.device;
     loaded.dtype = moduleDtype(name, target);
     return loaded;

@@ -1,5 +1,7 @@
 #include "verify_cache.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -26,7 +28,7 @@ std::map<std::string, FileStamp> readEntries(const std::string& path, bool warn)
         for (const auto& [file, value] : root.at("entries").items()) {
             FileStamp stamp{value.at("bytes").get<uint64_t>(), value.at("mtime_ns").get<int64_t>(),
                             value.at("sha256").get<std::string>()};
-            if (fs::exists(file, ec)) entries[file] = stamp;
+            if (fs::exists(file.substr(0, file.find('\n')), ec)) entries[file] = stamp;
         }
     } catch (const std::exception& e) {
         if (warn) {
@@ -38,6 +40,12 @@ std::map<std::string, FileStamp> readEntries(const std::string& path, bool warn)
 }
 
 }  // namespace
+
+int64_t fileModificationTimeNs(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return -1;
+    return int64_t(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+}
 
 VerifyCache::VerifyCache(std::string path) : m_path(std::move(path)) {}
 

@@ -19,6 +19,12 @@ struct FileStamp {
     }
 };
 
+// Nanoseconds since the Unix epoch (stat's st_mtim, not std::filesystem's library-specific clock,
+// so the cache stays valid across builds); -1 when stat fails.
+int64_t fileModificationTimeNs(const std::string& path);
+
+// Keys are absolute file paths. A key may carry a qualifier after a newline (e.g. which target a
+// module was probed on); such an entry is dropped together with its file.
 class VerifyCache {
 public:
     explicit VerifyCache(std::string path);

@@ -31,6 +31,9 @@ struct SubjectSegmenter::Impl {
     EngineOptions options;
     int size = 0;
     std::array<float, 3> mean{}, stdev{};
+    // BriaRMBG-1.4 (ISNet): tensor bilinear resize, matte stretched to 0..1 afterwards.
+    // BiRefNet: PIL-style (antialiased) resize, the sigmoid output used as it is.
+    bool rmbgProcessing = true;
 };
 
 SubjectSegmenter::SubjectSegmenter() : m_impl(std::make_unique<Impl>()) {}
@@ -52,7 +55,8 @@ void SubjectSegmenter::load(const std::string& bundleDir, const EngineOptions& o
     BundleManifest manifest = readBundleManifest(bundleDir);
     if (!manifest.hasSegmenter()) {
         throw Error(ErrorCode::ModelBundle, bundleDir + ": this bundle has no segmenter.pt (export it with "
-                                                        "models/export.py --segmenter RMBG.safetensors)");
+                                                        "models/export.py --segmenter with BriaRMBG-1.4 or "
+                                                        "BiRefNet model.safetensors)");
     }
     const nlohmann::json arch = manifest.architecture.value("segmenter", nlohmann::json::object());
     const int size = arch.value("input_size", 0);
@@ -71,6 +75,7 @@ void SubjectSegmenter::load(const std::string& bundleDir, const EngineOptions& o
     m_impl->mean = channelTriple(arch, "mean", 0.5f);
     m_impl->stdev = channelTriple(arch, "std", 1.0f);
     m_impl->size = size;
+    m_impl->rmbgProcessing = arch.value("kind", std::string("isnet-rmbg")) != "birefnet";
     m_impl->dir = bundleDir;
     m_impl->options = options;
     m_impl->isLoaded = true;
@@ -88,8 +93,11 @@ cv::Mat SubjectSegmenter::segment(const cv::Mat& rgb) const {
     c10::InferenceMode guard;
     const int s = m_impl->size;
     cv::Mat small;
-    // RMBG resizes with bilinear interpolation (no antialiasing) before normalising.
-    cv::resize(rgb, small, cv::Size(s, s), 0, 0, cv::INTER_LINEAR);
+    // RMBG resizes with bilinear interpolation (no antialiasing) before normalising; BiRefNet's
+    // reference resizes the PIL image, which averages when it shrinks (INTER_AREA is the match).
+    const bool shrinking = rgb.cols > s || rgb.rows > s;
+    cv::resize(rgb, small, cv::Size(s, s), 0, 0,
+               m_impl->rmbgProcessing || !shrinking ? cv::INTER_LINEAR : cv::INTER_AREA);
     cv::Mat input;
     small.convertTo(input, CV_32FC3, 1.0 / 255.0);
     auto x = torch::from_blob(input.data, {1, s, s, 3}, torch::kFloat).permute({0, 3, 1, 2}).contiguous();
@@ -105,9 +113,12 @@ cv::Mat SubjectSegmenter::segment(const cv::Mat& rgb) const {
     if (!torch::isfinite(alpha).all().item<bool>()) {
         throw Error(ErrorCode::Failure, "segmenter: the model returned NaN or infinity");
     }
-    // RMBG's reference post-processing stretches the matte to the full 0..1 range.
-    const float lo = alpha.min().item<float>(), hi = alpha.max().item<float>();
-    if (hi - lo > 1e-6f) alpha = (alpha - lo) / (hi - lo);
+    // RMBG's reference post-processing stretches the matte to the full 0..1 range; BiRefNet's
+    // sigmoid output is already a matte (stretching would turn a photo without subject into noise).
+    if (m_impl->rmbgProcessing) {
+        const float lo = alpha.min().item<float>(), hi = alpha.max().item<float>();
+        if (hi - lo > 1e-6f) alpha = (alpha - lo) / (hi - lo);
+    }
     cv::Mat matte(s, s, CV_32FC1, alpha.data_ptr<float>());
     cv::Mat full;
     cv::resize(matte, full, rgb.size(), 0, 0, cv::INTER_LINEAR);

@@ -97,8 +97,8 @@ void ToolStrip::setSegmenterAvailable(bool available) {
     m_autoSelect->setText(tr("Auto select"));
     m_autoSelect->setToolTip(tr("<b>Auto select</b><br>select the main subject with GrabCut (uses your hints when "
                                 "there are any).<br>For one-click AI selection, export the model bundle with "
-                                "<tt>models/export.py --segmenter RMBG.safetensors</tt> (BriaRMBG-1.4 weights, "
-                                "see models/README.md) and choose it in Settings."));
+                                "<tt>models/export.py --segmenter model.safetensors</tt> (BriaRMBG-1.4 or BiRefNet "
+                                "weights, see models/README.md) and choose it in Settings."));
 }
 
 void ToolStrip::addViewActions() {

@@ -1,8 +1,10 @@
 #include <filesystem>
+#include <fstream>
 
 #include <torch/torch.h>
 
 #include "bundle/loaded_bundle.h"
+#include "bundle/probe_memo.h"
 #include "chiaro/core/error.h"
 #include "selftest_bundles.h"
 #include "synthetic_bundle.h"
@@ -171,4 +173,33 @@ TEST_CASE("the exporter's tiny bundles load when their fixtures exist", "[bundle
         ++loaded;
     }
     if (loaded == 0) WARN("no exporter bundles in " << test::bundleDir("") << ": nothing checked");
+}
+
+TEST_CASE("a probe that passed before is skipped only while files, manifest and target are the same",
+          "[bundle]") {
+    test::TempDir tmp;
+    const std::string dir = test::copySelftestBundle("fc_bad_decoder", tmp.path());
+    const core::LoadOptions options = cpuOptions(tmp);
+    CHECK_THAT(loadError(dir, options), Catch::StartsWith("vae_decoder.pt: signature check failed"));
+
+    // Pretend the decoder passed on this target: the next load trusts the memo and skips its probe.
+    {
+        const core::BundleManifest manifest = core::readBundleManifest(dir);
+        core::ProbeMemo memo(manifest, options.verifyOptions, "cpu (fp32)", true);
+        CHECK_FALSE(memo.passed("vae_decoder"));
+        CHECK(memo.passed("unet"));  // the good modules were remembered by the first load
+        memo.remember("vae_decoder");
+        memo.save();
+    }
+    CHECK_NOTHROW(core::loadBundle(dir, options));
+
+    // Without verification nothing is trusted; another cache file starts empty.
+    core::LoadOptions unverified = options;
+    unverified.verify = false;
+    CHECK_THAT(loadError(dir, unverified), Catch::StartsWith("vae_decoder.pt: signature check failed"));
+    // An edited manifest (same files) probes again.
+    {
+        std::ofstream(dir + "/manifest.json", std::ios::app) << "\n";
+    }
+    CHECK_THAT(loadError(dir, options), Catch::StartsWith("vae_decoder.pt: signature check failed"));
 }
