@@ -81,22 +81,18 @@ if [ ${#groups[@]} -gt 0 ]; then
 fi
 
 tests="$build/tests"
-if [ $engine = 1 ]; then
-    # Core and engine side by side (the engine suite spends its time in LibTorch).
-    run_log core "$tests/core/chiaro_core_tests" -d yes &
-    run_log engine "$tests/core/chiaro_engine_tests" -d yes
-    wait
-    phase "chiaro_core_tests + chiaro_engine_tests"
-else
-    run_log core "$tests/core/chiaro_core_tests" -d yes
-    phase chiaro_core_tests
-fi
-if [ $core_only = 0 ]; then
-    cli_filter=()
-    [ $ci = 0 ] || cli_filter=('[corpus]~[batch],[safety]')
-    run_log cli "$tests/cli/chiaro_cli_tests" -d yes "${cli_filter[@]}"
-    phase chiaro_cli_tests
-fi
+# The suites run side by side (2 cores: the CLI suite waits on its sanitized child processes, the
+# engine suite on LibTorch); each writes its own log and exit status.
+cli_filter=()
+[ $ci = 0 ] || cli_filter=('[corpus]~[batch],[safety]')
+run_log core "$tests/core/chiaro_core_tests" -d yes &
+[ $engine = 0 ] || run_log engine "$tests/core/chiaro_engine_tests" -d yes &
+[ $core_only = 1 ] || run_log cli "$tests/cli/chiaro_cli_tests" -d yes "${cli_filter[@]}" &
+wait
+suites=(chiaro_core_tests)
+[ $engine = 0 ] || suites+=(chiaro_engine_tests)
+[ $core_only = 1 ] || suites+=(chiaro_cli_tests)
+phase "test suites side by side (${suites[*]})"
 
 status=0
 reports='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'

@@ -3,11 +3,35 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QTimer>
+
+#include <ctime>
+#include <unistd.h>
 
 #include "chiaro/core/logging.h"
 #include "chiaro/core/paths.h"
 #include "main_window.h"
+
+namespace {
+
+// Milliseconds since the kernel started this process (Linux /proc), so the start-up figure includes
+// loading the shared libraries (LibTorch, Qt, OpenCV) before main(); -1 where unavailable.
+double millisecondsSinceProcessStart() {
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (!stat.open(QIODevice::ReadOnly)) return -1.0;
+    const QByteArray text = stat.readAll();
+    const int afterName = text.lastIndexOf(')');  // the command name may contain spaces
+    const QList<QByteArray> fields = text.mid(afterName + 2).split(' ');
+    if (fields.size() < 20) return -1.0;
+    const double startTicks = fields[19].toDouble();  // field 22 of stat(5): starttime
+    timespec now{};
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    const double nowSeconds = now.tv_sec + now.tv_nsec * 1e-9;
+    return (nowSeconds - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     Q_INIT_RESOURCE(chiaro);  // the resources live in the chiaro_gui static library
@@ -43,6 +67,11 @@ int main(int argc, char** argv) {
     const QStringList photos = parser.positionalArguments();
     window.openPhoto(photos.isEmpty() ? QStringLiteral(":/samples/coffee.png") : photos.first());
     window.show();
+    // The first turn of the event loop comes after the window's first paint.
+    QTimer::singleShot(0, &window, [] {
+        chiaro::core::namedLogger("gui")->info("window shown {:.0f} ms after the process started",
+                                               millisecondsSinceProcessStart());
+    });
 
     if (parser.isSet(screenshot)) {
         const QString out = parser.value(screenshot);
