@@ -47,6 +47,16 @@ def run_cli(args):
     return code, out.getvalue(), err.getvalue()
 
 
+def export_tiny_with_segmenter(tag, segmenter):
+    """Export a tiny fc bundle with `--segmenter SEGMENTER`; returns (exit code, stderr, folder,
+    the manifest or None when the export failed)."""
+    out = os.path.join(tmpdir(tag), "bundle")
+    code, _, err = run_cli(["--tiny", "--variant", "fc", "--vocab", BPE, "--out", out,
+                            "--segmenter", segmenter])
+    manifest = load_json(os.path.join(out, "manifest.json")) if code == 0 else None
+    return code, err, out, manifest
+
+
 def parity_bundle(variant):
     """Export (once per process) the parity bundle of `variant` ('fc' or 'fbc')."""
     if variant not in _BUNDLES:

@@ -1,6 +1,5 @@
 """BiRefNet segmenter: deformable convolution vs a per-pixel reference, the full config's names and
 parameter count, strict loading of a toy checkpoint, and export through models/export.py."""
-import json
 import math
 import os
 import unittest
@@ -341,12 +340,10 @@ class LoadBiRefNetTest(unittest.TestCase):
 
 class RandomBiRefNetBundleTest(unittest.TestCase):
     def test_tiny_random_birefnet_bundle(self):
-        out = os.path.join(helpers.tmpdir("tiny-rbirefnet"), "bundle")
-        code, _, err = helpers.run_cli(["--tiny", "--variant", "fc", "--vocab", helpers.BPE,
-                                        "--out", out, "--segmenter", "random-birefnet"])
+        code, err, out, manifest = helpers.export_tiny_with_segmenter("tiny-rbirefnet",
+                                                                      "random-birefnet")
         self.assertEqual(code, 0, err)
-        with open(os.path.join(out, "manifest.json")) as fh:
-            arch = json.load(fh)["architecture"]["segmenter"]
+        arch = manifest["architecture"]["segmenter"]
         self.assertEqual((arch["kind"], arch["input_size"]), ("birefnet", brn.TINY_INPUT_SIZE))
         module = torch.jit.load(os.path.join(out, "segmenter.pt"))
         with torch.no_grad():

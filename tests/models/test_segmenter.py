@@ -1,5 +1,4 @@
 """The subject segmenter: RMBG-1.4 name mapping, strict loading, refusals, and bundle export."""
-import json
 import os
 import unittest
 
@@ -93,12 +92,8 @@ class LoadRmbgTest(unittest.TestCase):
 
 class ExportWithSegmenterTest(unittest.TestCase):
     def test_tiny_bundle_lists_the_segmenter(self):
-        out = os.path.join(helpers.tmpdir("tiny-seg"), "bundle")
-        code, _, err = helpers.run_cli(["--tiny", "--variant", "fc", "--vocab", helpers.BPE,
-                                        "--out", out, "--segmenter", "random"])
+        code, err, out, manifest = helpers.export_tiny_with_segmenter("tiny-seg", "random")
         self.assertEqual(code, 0, err)
-        with open(os.path.join(out, "manifest.json")) as fh:
-            manifest = json.load(fh)
         self.assertEqual(manifest["files"]["segmenter"]["path"], "segmenter.pt")
         arch = manifest["architecture"]["segmenter"]
         self.assertEqual(arch["input_size"], seg.TINY_INPUT_SIZE)
