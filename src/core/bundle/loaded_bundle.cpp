@@ -83,29 +83,32 @@ torch::jit::Module optimizeForCpu(torch::jit::Module module, const std::string& 
     }
 }
 
+// Probes the module unless `memo` says this very file already passed on this target.
+void probeUnlessRemembered(const BundleManifest& manifest, const std::string& name,
+                           torch::jit::Module& module, const ComputeTarget& target, ProbeMemo* memo) {
+    const std::string& file = manifest.files.at(name).path;
+    if (memo && memo->passed(name)) {
+        coreLog().debug("{}: probe skipped (passed before on {}, files unchanged)", file, target.describe());
+        return;
+    }
+    auto start = Clock::now();
+    try {
+        probeModule(name, module, manifest, target);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {  // e.g. out of device memory while preparing the probe
+        throw Error(ErrorCode::ModelBundle, file + ": probe failed (" + torchErrorSummary(e) + ")");
+    }
+    if (memo) memo->remember(name);
+    coreLog().debug("{}: probed in {:.3f} s on {}", file, secondsSince(start), target.describe());
+}
+
 torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::string& name,
                                 const ComputeTarget& target, bool optimize = false, ProbeMemo* memo = nullptr) {
     auto start = Clock::now();
     torch::jit::Module module = loadModule(manifest, name, target);
-    double loadSeconds = secondsSince(start);
-    if (memo && memo->passed(name)) {
-        coreLog().debug("{}: loaded in {:.3f} s; probe skipped (passed before on {}, files unchanged)",
-                        manifest.files.at(name).path, loadSeconds, target.describe());
-        if (optimize && target.device.is_cpu()) return optimizeForCpu(module, manifest.files.at(name).path);
-        return module;
-    }
-    start = Clock::now();
-    try {
-        probeModule(name, module, manifest, target);
-        if (memo) memo->remember(name);
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {  // e.g. out of device memory while preparing the probe
-        throw Error(ErrorCode::ModelBundle,
-                    manifest.files.at(name).path + ": probe failed (" + torchErrorSummary(e) + ")");
-    }
-    coreLog().debug("{}: loaded in {:.3f} s, probed in {:.3f} s on {}", manifest.files.at(name).path,
-                    loadSeconds, secondsSince(start), target.describe());
+    coreLog().debug("{}: loaded in {:.3f} s", manifest.files.at(name).path, secondsSince(start));
+    probeUnlessRemembered(manifest, name, module, target, memo);
     if (optimize && target.device.is_cpu()) return optimizeForCpu(module, manifest.files.at(name).path);
     return module;
 }
@@ -145,7 +148,6 @@ std::shared_ptr<LoadedBundle> loadBundle(const std::string& dir, const LoadOptio
     bundle->unet = loadAndProbe(manifest, "unet", target, optimize, &memo);
     bundle->vaeEncoder = loadAndProbe(manifest, "vae_encoder", target, optimize, &memo);
     bundle->vaeDecoder = loadAndProbe(manifest, "vae_decoder", target, optimize, &memo);
-    memo.save();
     coreLog().debug("{}: bundle ({}) loaded in {:.3f} s on {}", manifest.dir, manifest.variant,
                     secondsSince(start), target.describe());
     return bundle;
@@ -168,7 +170,6 @@ LoadedModule loadBundleModule(const std::string& dir, const std::string& name, c
     LoadedModule loaded;
     ProbeMemo memo(manifest, options.verifyOptions, target.describe(), options.verify);
     loaded.module = loadAndProbe(manifest, name, target, false, &memo);
-    memo.save();
     loaded.device = target.device;
     loaded.dtype = moduleDtype(name, target);
     return loaded;

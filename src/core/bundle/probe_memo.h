@@ -19,7 +19,7 @@ public:
     // nothing is remembered or skipped. `target` names the device and dtypes, e.g. "cpu (fp32)".
     ProbeMemo(const BundleManifest& manifest, const VerifyOptions& options, std::string target,
               bool filesVerified);
-    ~ProbeMemo();  // saves: modules that passed stay remembered when a later one fails
+    ~ProbeMemo();  // saves, also when a later module fails: the ones that passed stay remembered
     ProbeMemo(const ProbeMemo&) = delete;
     ProbeMemo& operator=(const ProbeMemo&) = delete;
 
