@@ -1,6 +1,7 @@
 """Chiaro model exporter: SD1.5 + IC-Light weights -> TorchScript bundle (CONTRACTS.md section 2)."""
 
-EXPORTER_VERSION = "1.1.0"  # 1.1: UNet attention calls the chiaro::attention operator
+EXPORTER_VERSION = "1.2.0"  # 1.1: UNet attention calls chiaro::attention; 1.2: chiaro::geglu, CPU
+# token projections as channels-last 1x1 convolutions
 
-# Registers the chiaro::attention operator, so any user of this package can script and load UNets.
-from . import attention_op  # noqa: E402,F401
+# Registers the chiaro:: operators, so any user of this package can script and load UNets.
+from . import ops  # noqa: E402,F401

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "chiaro/core/error.h"
+#include "chiaro/pipeline/compute_threads.h"
 #include "cli_common.h"
 #include "commands.h"
 
@@ -20,6 +21,7 @@ static void printUsage() {
 }
 
 int main(int argc, char** argv) {
+    chiaro::core::limitBlasThreadSpinning();  // sets an environment variable: before any thread starts
     cli::Args args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         printUsage();

@@ -11,6 +11,7 @@
 
 #include "chiaro/core/logging.h"
 #include "chiaro/core/paths.h"
+#include "chiaro/pipeline/compute_threads.h"
 #include "main_window.h"
 
 namespace {
@@ -34,6 +35,7 @@ double millisecondsSinceProcessStart() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    chiaro::core::limitBlasThreadSpinning();  // sets an environment variable: before any thread starts
     Q_INIT_RESOURCE(chiaro);  // the resources live in the chiaro_gui static library
     QApplication app(argc, argv);
     QApplication::setApplicationName("Chiaro");

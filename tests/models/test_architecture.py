@@ -9,7 +9,8 @@ from chiaro_export import configs as cfgs
 from chiaro_export.blocks import chunked_attention
 from chiaro_export.clip_text import ClipTextModel
 from chiaro_export.sources import load_diffusers_folder
-from chiaro_export.unet import UNet2DConditionModel
+from chiaro_export.ops import reference_geglu
+from chiaro_export.unet import UNet2DConditionModel, token_linear
 from chiaro_export.vae import AutoencoderKL, VaeEncoder, VaeDecoder
 from chiaro_export.weights import skip_default_init, random_init
 
@@ -97,6 +98,36 @@ class TinyModulesTest(unittest.TestCase):
             got = chunked_attention(q, k, v, 0.25, limit)
             self.assertLess(float((got - full).abs().max()), 1e-6)
             self.assertTrue(torch.equal(got, whole), "chunking changed the numbers")
+
+    def test_token_linear_runs_oneDNN_on_cpu_float32_and_equals_linear(self):
+        scripted = torch.jit.script(token_linear)
+        g = torch.Generator().manual_seed(5)
+        w, b = torch.randn(24, 16, generator=g), torch.randn(24, generator=g)
+        x = torch.randn(3, 10, 16, generator=g)
+        for bias in (b, None):
+            with torch.autograd.profiler.profile() as prof:
+                got = scripted(x, w, bias)
+            names = {e.name for e in prof.function_events}
+            self.assertIn("aten::conv2d", names)  # the 1x1 convolution, not a BLAS GEMM
+            self.assertNotIn("aten::linear", names)
+            self.assertEqual(list(got.shape), [3, 10, 24])
+            self.assertLess(float((got - torch.nn.functional.linear(x, w, bias)).abs().max()), 1e-5)
+        # Strided tokens and other dtypes take F.linear, with the same result.
+        wide = torch.randn(3, 10, 40, generator=g)
+        strided = wide[:, :, :16]
+        self.assertLess(float((scripted(strided, w, b) - torch.nn.functional.linear(strided, w, b))
+                              .abs().max()), 1e-5)
+        x64 = x.double()
+        self.assertTrue(torch.equal(scripted(x64, w.double(), b.double()),
+                                    torch.nn.functional.linear(x64, w.double(), b.double())))
+
+    def test_geglu_operator_equals_chunk_gelu_multiply(self):
+        g = torch.Generator().manual_seed(6)
+        x = torch.randn(2, 7, 2 * 12, generator=g) * 3
+        hidden, gate = x.chunk(2, dim=-1)
+        want = hidden * torch.nn.functional.gelu(gate)
+        self.assertTrue(torch.equal(reference_geglu(x), want))
+        self.assertLess(float((torch.ops.chiaro.geglu(x) - want).abs().max()), 1e-6)
 
     def test_scripted_modules_take_dynamic_sizes(self):
         c = cfgs.tiny_configs()

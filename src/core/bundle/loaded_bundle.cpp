@@ -10,11 +10,11 @@
 #include "chiaro/bundle/bundle_verify.h"
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
-#include "chiaro/core/paths.h"
+#include "chiaro/pipeline/compute_threads.h"
 #include "module_checks.h"
 #include "module_probe.h"
 #include "probe_memo.h"
-#include "pipeline/attention_op.h"
+#include "pipeline/chiaro_ops.h"
 
 namespace chiaro::core {
 namespace {
@@ -45,7 +45,7 @@ torch::jit::Module loadModule(const BundleManifest& manifest, const std::string&
     if (!hasZipHeader(path)) {
         throw Error(ErrorCode::ModelBundle, file + ": not a TorchScript archive (no zip header)");
     }
-    ensureChiaroOpsRegistered();  // exported UNets call chiaro::attention
+    ensureChiaroOpsRegistered();  // exported UNets call chiaro::attention and chiaro::geglu
     torch::jit::Module module;
     try {
         module = torch::jit::load(path, torch::Device(torch::kCPU));
@@ -114,8 +114,7 @@ torch::jit::Module loadAndProbe(const BundleManifest& manifest, const std::strin
 }
 
 void applyThreads(const LoadOptions& options) {
-    int threads = options.threads > 0 ? options.threads : hardwareThreads();
-    if (torch::get_num_threads() != threads) torch::set_num_threads(threads);
+    setComputeThreads(options.threads);
 }
 
 }  // namespace

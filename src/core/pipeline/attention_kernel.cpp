@@ -8,10 +8,7 @@
 #include <string>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define CHIARO_ATTENTION_AVX2 1
-#endif
+#include "simd_math.h"
 
 namespace chiaro::core {
 namespace {
@@ -117,29 +114,8 @@ void weightedSumScalar(const float* probs, int rows, int keys, int keysPadded, c
     }
 }
 
-#if CHIARO_ATTENTION_AVX2
+#if CHIARO_SIMD_AVX2
 // ---- AVX2 + FMA loops: 4 query rows x 16 columns of accumulators per step ----
-
-#define CHIARO_AVX2 __attribute__((target("avx2,fma")))
-
-CHIARO_AVX2 inline __m256 exp256(__m256 x) {
-    // Cephes expf: 2^n * p(r), r = x - n ln2 in [-ln2/2, ln2/2]; about 1 ulp. The clamp keeps
-    // 2^n a normal float (softmax arguments are <= 0, so only the lower bound matters in practice).
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
 
 // R query rows x 16 keys of scores: 2R accumulators (R = 6 keeps 12 of the 16 registers busy,
 // enough independent FMAs to hide their latency), one 16-key strip of K^T streamed from L1.
@@ -205,7 +181,7 @@ CHIARO_AVX2 float softmaxRowAvx2(float* row, int keys) {
     const __m256 mv = _mm256_set1_ps(m);
     __m256 sv = _mm256_setzero_ps();
     for (int j = 0; j < full; j += 8) {
-        const __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(row + j), mv));
+        const __m256 e = simd::exp256(_mm256_sub_ps(_mm256_loadu_ps(row + j), mv));
         _mm256_storeu_ps(row + j, e);
         sv = _mm256_add_ps(sv, e);
     }
@@ -279,15 +255,11 @@ CHIARO_AVX2 void weightedSumAvx2(const float* probs, int rows, int keys, int key
                               outStride, valueWidth - c);
 }
 
-bool cpuHasAvx2() {
-    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return has;
-}
 #endif
 
 bool useAvx2() {
-#if CHIARO_ATTENTION_AVX2
-    return cpuHasAvx2() && !g_forceScalar.load();
+#if CHIARO_SIMD_AVX2
+    return simd::cpuHasAvx2() && !g_forceScalar.load();
 #else
     return false;
 #endif
@@ -295,7 +267,7 @@ bool useAvx2() {
 
 void attendRows(const AttentionProblem& p, const Layout& l, const PackedHead& head, const float* q,
                 int rows, float* out, float* scores, float* invSum, bool avx2) {
-#if CHIARO_ATTENTION_AVX2
+#if CHIARO_SIMD_AVX2
     if (avx2) {
         scoresAvx2(q, p.qRowStride, rows, head.kt, p.headWidth, l.keysPadded, p.scale, scores);
         for (int r = 0; r < rows; ++r)

@@ -3,7 +3,6 @@
 #include <string>
 
 #include <ATen/Parallel.h>
-#include <torch/library.h>
 #include <torch/version.h>
 
 #include "attention_kernel.h"
@@ -101,13 +100,4 @@ torch::Tensor chiaroAttention(const torch::Tensor& q, const torch::Tensor& k, co
     return chiaroAttentionComposite(q, k, v, heads, scale);
 }
 
-void ensureChiaroOpsRegistered() {
-    // Referencing this TU is what matters; the registration below runs at static-init time.
-}
-
 }  // namespace chiaro::core
-
-TORCH_LIBRARY(chiaro, m) {
-    m.def("attention(Tensor q, Tensor k, Tensor v, int heads, float scale) -> Tensor",
-          &chiaro::core::chiaroAttention);
-}

@@ -16,8 +16,4 @@ torch::Tensor chiaroAttention(const torch::Tensor& q, const torch::Tensor& k, co
 torch::Tensor chiaroAttentionComposite(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                        int64_t heads, double scale);
 
-// The registration is a static initialiser in a static library: calling this from the code that
-// loads modules keeps the linker from dropping it. Cheap; safe to call any number of times.
-void ensureChiaroOpsRegistered();
-
 }  // namespace chiaro::core

@@ -6,7 +6,7 @@
 
 #include <torch/torch.h>
 
-#include "chiaro/core/paths.h"
+#include "chiaro/pipeline/compute_threads.h"
 
 namespace chiaro::core {
 namespace {
@@ -28,7 +28,7 @@ double medianSeconds(int repeats, Fn&& fn) {
 
 DenseRate measureDenseRate(int threads, int repeats) {
     c10::InferenceMode guard;
-    torch::set_num_threads(threads > 0 ? threads : hardwareThreads());
+    setComputeThreads(threads);
     DenseRate rate;
     {
         const int64_t b = 2, c = 320, h = 64, w = 64;

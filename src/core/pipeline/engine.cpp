@@ -8,9 +8,9 @@
 
 #include "bundle/loaded_bundle.h"
 #include "chiaro/core/logging.h"
-#include "chiaro/core/paths.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/image/pillow_resize.h"
+#include "chiaro/pipeline/compute_threads.h"
 #include "chiaro/text/clip_tokenizer.h"
 #include "chiaro/text/prompt_chunks.h"
 #include "conditioning.h"
@@ -150,7 +150,7 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     const std::string& variant = bundle->manifest.variant;
     RelightJob job = input;
     validateJob(job, variant);
-    torch::set_num_threads(options.threads > 0 ? options.threads : hardwareThreads());
+    setComputeThreads(options.threads);
     auto stage = [&](const std::string& s) { if (hooks.onStage) hooks.onStage(s); coreLog().debug("{}", s); };
 
     auto generator = at::detail::createCPUGenerator(job.seed);
@@ -249,7 +249,7 @@ double Engine::timeUnetStep(int width, int height, int repeats) {
     if (!m_impl->bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
     c10::InferenceMode guard;
     auto& b = *m_impl->bundle;
-    torch::set_num_threads(m_impl->options.threads > 0 ? m_impl->options.threads : hardwareThreads());
+    setComputeThreads(m_impl->options.threads);
     const auto& m = b.manifest;
     auto x = torch::randn({2, m.latentChannels + m.concatChannels, height / 8, width / 8}).to(b.device, b.dtype);
     auto t = torch::full({2}, 500.0f).to(b.device);
@@ -266,7 +266,7 @@ Engine::StageTimes Engine::timeStages(int width, int height, int repeats) {
     if (!m_impl->bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
     c10::InferenceMode guard;
     auto& b = *m_impl->bundle;
-    torch::set_num_threads(m_impl->options.threads > 0 ? m_impl->options.threads : hardwareThreads());
+    setComputeThreads(m_impl->options.threads);
     auto timeIt = [repeats](auto&& fn) { return medianSeconds(repeats, fn); };
     StageTimes t;
     cv::Mat grey(height, width, CV_8UC3, cv::Scalar::all(127));

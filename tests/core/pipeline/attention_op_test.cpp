@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "pipeline/attention_op.h"
+#include "pipeline/chiaro_ops.h"
 
 using namespace chiaro::core;
 
