@@ -55,6 +55,7 @@ struct RelightResult {
     std::string infotext;      // for the `parameters` PNG chunk
     double seconds = 0.0;
     int unetCalls = 0;
+    int vaeEncodes = 0;        // VAE encoder calls (a batch of fg + bg counts once)
 };
 
 class Engine {

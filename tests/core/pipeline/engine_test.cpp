@@ -57,6 +57,7 @@ TEST_CASE("fc relight gives a finite, non-constant image of the high-resolution 
     cv::meanStdDev(result.image, mean, stddev);
     CHECK(stddev[0] + stddev[1] + stddev[2] > 1.0);
     CHECK(result.unetCalls > 0);
+    CHECK(result.vaeEncodes == 4);  // foreground, light map; second pass: its input and the foreground again
     CHECK(result.job["seed"] == 7);
     CHECK(result.infotext.find("Seed: 7") != std::string::npos);
 }
@@ -73,6 +74,9 @@ TEST_CASE("the same seed gives identical bytes, another seed a different image",
     REQUIRE(c.status.ok());
     CHECK(identical(a.image, b.image));
     CHECK_FALSE(identical(a.image, c.image));
+    // At scale 1.0 the second pass reuses the first pass's conditioning latent (the parity job at
+    // 1.0x checks that the output still matches IC-Light, which encodes it again).
+    CHECK(a.vaeEncodes == 3);
 }
 
 TEST_CASE("text-to-image (no light) and every sampler run", "[pipeline]") {
