@@ -6,6 +6,9 @@
 #include <QFile>
 #include <QTimer>
 
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <unistd.h>
 
@@ -32,9 +35,34 @@ double millisecondsSinceProcessStart() {
     return (nowSeconds - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0;
 }
 
+// Without a display Qt aborts inside QApplication's constructor (SIGABRT and a core dump, even for
+// --help); on Linux, say so in one line instead. An explicit platform (QT_QPA_PLATFORM, -platform)
+// is the user's choice and goes through.
+bool displayAvailable(int argc, char** argv) {
+#if defined(__linux__)
+    for (const char* variable : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) {
+        const char* value = std::getenv(variable);
+        if (value && *value) return true;
+    }
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "-platform") == 0 || std::strncmp(argv[i], "-platform=", 10) == 0) return true;
+    return false;
+#else
+    (void)argc, (void)argv;
+    return true;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (!displayAvailable(argc, argv)) {
+        std::fputs("chiaro: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set); run it "
+                   "in a desktop session, set QT_QPA_PLATFORM=offscreen for a window without a screen, or use "
+                   "chiaro-cli\n",
+                   stderr);
+        return 2;
+    }
     chiaro::core::limitBlasThreadSpinning();  // sets an environment variable: before any thread starts
     Q_INIT_RESOURCE(chiaro);  // the resources live in the chiaro_gui static library
     QApplication app(argc, argv);

@@ -28,8 +28,8 @@ void SubjectSelector::setBundle(const QString& bundleDir, const core::EngineOpti
     m_options = options;
     // Reads manifest.json only (small); done once per settings change.
     m_hasSegmenter = !bundleDir.isEmpty() && core::SubjectSegmenter::bundleHasSegmenter(bundleDir.toStdString());
-    core::namedLogger("gui")->debug("subject selection: {} {} a segmenter", bundleDir.toStdString(),
-                                    m_hasSegmenter ? "has" : "has no");
+    core::namedLogger("gui")->debug("subject selection: {} {}", bundleDir.toStdString(),
+                                    m_hasSegmenter ? "has a segmenter" : "has no segmenter");
     if (was != isAvailable()) Q_EMIT availabilityChanged(isAvailable());
 }
 
