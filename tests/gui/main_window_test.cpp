@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
+#include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
+#include <QScrollArea>
 #include <QTabWidget>
+#include <QTest>
 
 #include "main_window.h"
 #include "test_support.h"
@@ -29,4 +35,29 @@ TEST_CASE("opening a file that is not an image keeps the current photo", "[gui]"
     REQUIRE(window.openPhoto(":/samples/coffee.png"));
     CHECK_FALSE(window.openPhoto(QString::fromStdString(bogus)));
     CHECK(window.currentPhotoPath() == ":/samples/coffee.png");
+}
+
+TEST_CASE("at the default size no button or spin box of the Generate dock is squeezed", "[gui]") {
+    MainWindow window;
+    REQUIRE(window.openPhoto(":/samples/coffee.png"));
+    window.resize(1300, 820);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QApplication::processEvents();
+    auto* dock = window.findChild<QDockWidget*>("generateDock");
+    REQUIRE(dock);
+    int checked = 0;
+    auto* area = qobject_cast<QScrollArea*>(dock->widget());
+    REQUIRE(area);
+    for (QWidget* w : area->widget()->findChildren<QWidget*>()) {  // the panel, not Qt's title buttons
+        if (!w->isVisibleTo(dock) || !(qobject_cast<QAbstractButton*>(w) || qobject_cast<QAbstractSpinBox*>(w)))
+            continue;
+        ++checked;
+        INFO(w->metaObject()->className() << " '" << w->property("text").toString().toStdString() << "' is "
+                                          << w->width() << " px wide, needs " << w->minimumSizeHint().width());
+        CHECK(w->width() >= w->minimumSizeHint().width());
+        CHECK(w->mapTo(area->viewport(), QPoint(w->width(), 0)).x() <= area->viewport()->width());  // not cut off
+    }
+    CHECK(checked > 10);
+    CHECK(window.width() <= 1300);  // the docks' minimum widths did not force the window wider
 }

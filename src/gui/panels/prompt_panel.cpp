@@ -118,11 +118,13 @@ QWidget* PromptPanel::buildSamplingBox() {
         m_randomSeed->setChecked(false);
         m_seed->setValue(static_cast<int>(std::min<uint64_t>(m_lastSeed, INT_MAX)));
     });
+    // "Random" goes on its own line: next to a spin box wide enough for any seed and "Reuse", it
+    // made the row wider than the dock and the three overlapped.
     auto* seedRow = new QHBoxLayout;
     seedRow->addWidget(m_seed, 1);
-    seedRow->addWidget(m_randomSeed);
     seedRow->addWidget(m_reuseSeed);
     form->addRow(tr("Seed"), seedRow);
+    form->addRow(QString(), m_randomSeed);
 
     m_steps = new QSpinBox(box);
     m_steps->setRange(1, 150);
