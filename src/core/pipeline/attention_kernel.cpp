@@ -257,13 +257,7 @@ CHIARO_AVX2 void weightedSumAvx2(const float* probs, int rows, int keys, int key
 
 #endif
 
-bool useAvx2() {
-#if CHIARO_SIMD_AVX2
-    return simd::cpuHasAvx2() && !g_forceScalar.load();
-#else
-    return false;
-#endif
-}
+bool useAvx2() { return simd::avx2Enabled(g_forceScalar); }
 
 void attendRows(const AttentionProblem& p, const Layout& l, const PackedHead& head, const float* q,
                 int rows, float* out, float* scores, float* invSum, bool avx2) {

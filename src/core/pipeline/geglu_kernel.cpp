@@ -57,13 +57,7 @@ CHIARO_AVX2 void gegluRowAvx2(const float* hidden, const float* gate, float* out
 }
 #endif
 
-bool useAvx2() {
-#if CHIARO_SIMD_AVX2
-    return simd::cpuHasAvx2() && !g_forceScalar.load();
-#else
-    return false;
-#endif
-}
+bool useAvx2() { return simd::avx2Enabled(g_forceScalar); }
 
 }  // namespace
 

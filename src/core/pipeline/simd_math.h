@@ -2,6 +2,8 @@
 // AVX2/FMA building blocks shared by the fused CPU kernels (attention_kernel.cpp, geglu_kernel.cpp).
 // Torch-free. The kernels are compiled for baseline x86-64 and pick these loops at run time, so
 // every function here carries the target attribute instead of relying on -mavx2.
+#include <atomic>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define CHIARO_SIMD_AVX2 1
@@ -36,3 +38,18 @@ CHIARO_AVX2 inline __m256 exp256(__m256 x) {
 
 }  // namespace chiaro::core::simd
 #endif
+
+namespace chiaro::core::simd {
+
+// Whether a kernel runs its AVX2 loops: built for x86-64, the CPU has AVX2 and FMA, and the kernel's
+// test switch (forceScalar) is off.
+inline bool avx2Enabled(const std::atomic<bool>& forceScalar) {
+#if CHIARO_SIMD_AVX2
+    return cpuHasAvx2() && !forceScalar.load();
+#else
+    (void)forceScalar;
+    return false;
+#endif
+}
+
+}  // namespace chiaro::core::simd
