@@ -6,6 +6,11 @@ find_package(Threads REQUIRED)
 find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
+# Photo I/O (issue #17): LittleCMS for ICC colour conversion (no CMake package: pkg-config), libtiff
+# (4.5 for TIFFOpenExt) for TIFF output.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
+find_package(TIFF 4.5 REQUIRED)
 
 find_package(Torch REQUIRED)
 set(CHIARO_TORCH_CUDA OFF)

@@ -2,12 +2,15 @@
 """Export SD1.5 + IC-Light weights to a Chiaro model bundle (see models/README.md).
 
   export.py --base BASE --iclight OFFSETS --out DIR [--vocab VOCAB] [--config DIR] [--force]
-            [--segmenter RMBG_OR_BIREFNET.safetensors]
+            [--vae VAE.safetensors] [--segmenter RMBG_OR_BIREFNET.safetensors] [--progress]
   export.py --tiny --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
             [--segmenter random|random-birefnet]
   export.py --random-full --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
 
-Exit codes: 0 ok, 2 usage, 3 bad input file, 1 anything else; errors are one line on stderr.
+Exit codes: 0 ok, 2 usage, 3 bad input file, 1 anything else (a write failure, a full disk, out
+of memory); an error is one line on stderr starting with "error: ". Assumptions the export made
+are "note: " lines on stderr. With --progress, stdout gets one flushed line per stage:
+"PROGRESS <fraction 0..1> <message>", ending with "PROGRESS 1.00 done" on success.
 """
 import argparse
 import os
@@ -21,7 +24,7 @@ from chiaro_export.errors import ExportError, EXIT_OK, EXIT_OTHER, EXIT_USAGE  #
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        sys.stderr.write("export.py: %s (see --help)\n" % message)
+        sys.stderr.write("error: export.py: %s (see --help)\n" % message)
         sys.exit(EXIT_USAGE)
 
 
@@ -33,7 +36,12 @@ def parse_args(argv):
     p.add_argument("--vocab", help="bpe_simple_vocab_16e6.txt.gz or folder with vocab.json + "
                                    "merges.txt (default: BASE/tokenizer)")
     p.add_argument("--config", help="diffusers folder whose unet/vae/text_encoder config.json "
-                                    "describe a single-file BASE (default: SD1.5)")
+                                    "describe a single-file BASE, or supply those a diffusers "
+                                    "BASE lacks (default: SD1.5)")
+    p.add_argument("--vae", help="separate VAE .safetensors (e.g. vae-ft-mse-840000-ema-pruned; "
+                                 "LDM or diffusers key naming), replacing the base's VAE")
+    p.add_argument("--progress", action="store_true",
+                   help="print 'PROGRESS <fraction> <message>' lines on stdout, one per stage")
     p.add_argument("--segmenter", help="subject segmenter: BriaRMBG-1.4 or BiRefNet (general, "
                                        "Swin-L) model.safetensors, or 'random' (ISNet) / "
                                        "'random-birefnet' (random weights; toy size with --tiny)")
@@ -52,8 +60,8 @@ def parse_args(argv):
     if args.tiny and args.random_full:
         p.error("--tiny and --random-full exclude each other")
     if args.tiny or args.random_full:
-        if args.base or args.iclight:
-            p.error("--tiny/--random-full take no --base/--iclight")
+        if args.base or args.iclight or args.vae or args.config:
+            p.error("--tiny/--random-full take no --base/--iclight/--vae/--config")
         if not args.variant or not args.vocab:
             p.error("--tiny/--random-full need --variant fc|fbc and --vocab")
     elif not args.base or not args.iclight:
@@ -61,6 +69,17 @@ def parse_args(argv):
     elif args.variant:
         p.error("--variant applies to random bundles; a real export follows the offset file")
     return args
+
+
+def print_progress(fraction, message):
+    sys.stdout.write("PROGRESS %.2f %s\n" % (fraction, message))
+    sys.stdout.flush()
+
+
+def fail(text, code):
+    sys.stderr.write("error: %s\n" % " ".join(str(text).split()))
+    sys.stderr.flush()
+    return code
 
 
 def main(argv=None):
@@ -72,19 +91,17 @@ def main(argv=None):
                    config=args.config, tiny=args.tiny, random_full=args.random_full,
                    variant=args.variant, seed=args.seed, force=args.force,
                    verify=not args.no_verify, freeze=args.freeze,
-                   segmenter=args.segmenter)
+                   segmenter=args.segmenter, vae=args.vae,
+                   progress=print_progress if args.progress else None)
     start = time.time()
     try:
         manifest = export(opts)
     except ExportError as exc:
-        sys.stderr.write("export.py: %s\n" % exc.one_line())
-        return exc.code
+        return fail(exc.one_line(), exc.code)
     except MemoryError:
-        sys.stderr.write("export.py: %s: out of memory\n" % args.out)
-        return EXIT_OTHER
+        return fail("%s: out of memory" % args.out, EXIT_OTHER)
     except OSError as exc:
-        sys.stderr.write("export.py: %s: %s\n" % (exc.filename or args.out, exc.strerror or exc))
-        return EXIT_OTHER
+        return fail("%s: %s" % (exc.filename or args.out, exc.strerror or exc), EXIT_OTHER)
     print("wrote %s (%s, concat_channels %d) in %.1f s" % (
         os.path.abspath(args.out), manifest["variant"], manifest["concat_channels"],
         time.time() - start))

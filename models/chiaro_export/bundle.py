@@ -3,8 +3,10 @@
 The bundle is written into a temporary folder beside the output folder and renamed into place only
 when every file is written and verified, so a failed export never leaves a half bundle.
 """
+import errno
 import os
 import shutil
+import sys
 import tempfile
 import time
 
@@ -17,7 +19,7 @@ from .clip_text import ClipTextModel
 from .errors import ExportError, UsageError, EXIT_OTHER
 from .iclight import merge_offsets, variant_for_concat
 from .sources import load_base
-from .tokenizer_export import load_vocab_source, write_tokenizer
+from .tokenizer_export import load_vocab_source, special_ids, write_tokenizer
 from .unet import UNet2DConditionModel
 from .vae import AutoencoderKL, VaeEncoder, VaeDecoder
 from .weights import skip_default_init, random_init, load_strict
@@ -41,6 +43,21 @@ class Options:
         self.verify = kw.get("verify", True)
         self.freeze = kw.get("freeze", False)
         self.segmenter = kw.get("segmenter")  # None, seg.RANDOM_CHOICES or a .safetensors path
+        self.vae = kw.get("vae")              # separate VAE file (LDM or diffusers naming)
+        self.progress = kw.get("progress")    # callable(fraction, message) or None
+        self.note = kw.get("note")            # callable(text) for assumptions; default stderr
+
+
+def _progress(opts, fraction, message):
+    if opts.progress:
+        opts.progress(fraction, message)
+
+
+def _note(opts, text):
+    if opts.note:
+        opts.note(text)
+    else:
+        sys.stderr.write("note: %s\n" % " ".join(text.split()))
 
 
 def check_out_dir(out, force):
@@ -53,9 +70,10 @@ def check_out_dir(out, force):
 class Models:
     """The eager modules of one bundle plus what the manifest says about their origin."""
 
-    def __init__(self, configs, unet, vae, text, variant, concat, source, vocab_src):
+    def __init__(self, configs, unet, vae, text, variant, concat, source, vocab):
         self.configs, self.unet, self.vae, self.text = configs, unet, vae, text
-        self.variant, self.concat, self.source, self.vocab_src = variant, concat, source, vocab_src
+        self.variant, self.concat, self.source = variant, concat, source
+        self.vocab, self.merges = vocab  # parsed tokenizer tables
         self.segmenter = None  # (module, input_size) when the bundle gets one
 
 
@@ -81,7 +99,20 @@ def _build(configs):
                 ClipTextModel(configs["text_encoder"]))
 
 
+def use_tokenizer_ids(configs, vocab, notes):
+    """The special token ids come from the vocabulary, never from text_encoder/config.json (real
+    SD1.5 folders say bos 0 / eos 2 / pad 1 there; CLIP was trained with 49406 / 49407)."""
+    ids = special_ids(vocab)
+    text = configs["text_encoder"]
+    if (text["bos_token_id"], text["eos_token_id"]) != (ids["bos_id"], ids["eos_id"]):
+        notes.append("text_encoder/config.json says bos_token_id %s, eos_token_id %s; using the "
+                     "tokenizer's %d and %d" % (text["bos_token_id"], text["eos_token_id"],
+                                               ids["bos_id"], ids["eos_id"]))
+    text["bos_token_id"], text["eos_token_id"] = ids["bos_id"], ids["eos_id"]
+
+
 def random_models(opts):
+    vocab = load_vocab_source(opts.vocab)
     configs = cfgs.tiny_configs() if opts.tiny else cfgs.sd15_configs()
     concat = CONCAT[opts.variant]
     configs["unet"]["in_channels"] = 4 + concat
@@ -92,17 +123,23 @@ def random_models(opts):
     source = {"kind": "random-tiny" if opts.tiny else "random-full", "tiny": bool(opts.tiny),
               "random_full": bool(opts.random_full), "seed": int(opts.seed), "base": None,
               "iclight": None, "vocab": os.path.abspath(opts.vocab)}
-    return Models(configs, unet, vae, text, opts.variant, concat, source, opts.vocab)
+    return Models(configs, unet, vae, text, opts.variant, concat, source, vocab)
 
 
 def real_models(opts):
-    base = load_base(opts.base, opts.config)
+    _progress(opts, 0.10, "reading the base model")
+    base = load_base(opts.base, opts.config, opts.vae)
     vocab_src = opts.vocab or base.tokenizer_dir
     if vocab_src is None:
         raise UsageError("the base has no tokenizer/ folder: pass --vocab "
                          "bpe_simple_vocab_16e6.txt.gz or a folder with vocab.json + merges.txt",
                          opts.base)
-    merged, variant, concat = merge_offsets(base.tensors.pop("unet"), opts.iclight)
+    vocab = load_vocab_source(vocab_src)
+    use_tokenizer_ids(base.configs, vocab[0], base.notes)
+    for text in base.notes:
+        _note(opts, text)
+    _progress(opts, 0.30, "merging the IC-Light offsets")
+    merged, variant, concat, kind = merge_offsets(base.tensors.pop("unet"), opts.iclight)
     configs = base.configs
     configs["unet"]["in_channels"] = configs["unet"]["in_channels"] + concat
     unet, vae, text = _build(configs)
@@ -111,9 +148,9 @@ def real_models(opts):
     load_strict(vae, base.tensors.pop("vae"), opts.base, "vae")
     load_strict(text, base.tensors.pop("text_encoder"), opts.base, "text_encoder")
     source = dict(base.info, kind="iclight-merge", iclight=os.path.abspath(opts.iclight),
-                  tiny=False, random_full=False, seed=None,
-                  vocab=os.path.abspath(vocab_src))
-    return Models(configs, unet, vae, text, variant, concat, source, vocab_src)
+                  iclight_kind=kind, tiny=False, random_full=False, seed=None,
+                  vocab=os.path.abspath(vocab_src), notes=list(base.notes))
+    return Models(configs, unet, vae, text, variant, concat, source, vocab)
 
 
 def bundle_modules(models):
@@ -126,18 +163,50 @@ def bundle_modules(models):
         ([("segmenter", "segmenter.pt", models.segmenter[0])] if models.segmenter else [])
 
 
-def write_bundle(models, tmp, opts, log):
-    vocab, merges = load_vocab_source(models.vocab_src)
-    write_tokenizer(vocab, merges, os.path.join(tmp, "tokenizer"))
+# Share of the progress range 0.45..0.95 each file's writing and verification takes.
+_WEIGHT = {"text_encoder": 0.1, "unet": 0.6, "vae_encoder": 0.1, "vae_decoder": 0.1,
+           "segmenter": 0.1}
+
+
+def _write_failed(exc, filename, out):
+    """A write error (disk full, file size limit, I/O error) as one ExportError naming the file."""
+    try:
+        st = os.statvfs(os.path.dirname(out))
+        free = " (%.0f MB free there)" % (st.f_bavail * st.f_frsize / 1e6)
+    except OSError:
+        free = ""
+    if isinstance(exc, ts_export.SaveFailed):
+        why = "%s; is the disk full?" % exc
+    else:
+        why = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else \
+            "file size limit reached" if exc.errno == errno.EFBIG else (exc.strerror or str(exc))
+    return ExportError("cannot write %s: %s%s; the export was abandoned, nothing at %s changed"
+                       % (filename, why, free, out), os.path.join(out, filename), EXIT_OTHER)
+
+
+def write_bundle(models, tmp, opts, log, out):
+    _progress(opts, 0.45, "writing the tokenizer")
+    try:
+        write_tokenizer(models.vocab, models.merges, os.path.join(tmp, "tokenizer"))
+    except OSError as exc:
+        raise _write_failed(exc, "tokenizer/", out)
     rows, params = [], {}
     gen = torch.Generator().manual_seed(1234)
-    for name, filename, module in bundle_modules(models):
+    modules = bundle_modules(models)
+    done = 0.0
+    total = sum(_WEIGHT[name] for name, _, _ in modules)
+    for name, filename, module in modules:
+        _progress(opts, 0.45 + 0.5 * done / total, "writing %s" % filename)
+        done += _WEIGHT[name]
         module.eval()
         for p in module.parameters():
             p.requires_grad_(False)
         path = os.path.join(tmp, filename)
         start = time.time()
-        ts_export.script_and_save(module, path, opts.freeze)
+        try:
+            ts_export.script_and_save(module, path, opts.freeze)
+        except OSError as exc:
+            raise _write_failed(exc, filename, out)
         params[name] = ts_export.count_parameters(module)
         err = None
         if opts.verify:
@@ -174,11 +243,14 @@ def export(opts, log=print):
     check_out_dir(out, opts.force)
     for what, path in (("vocabulary", opts.vocab), ("base model", opts.base),
                        ("IC-Light offset file", opts.iclight), ("config folder", opts.config),
+                       ("VAE file", opts.vae),
                        ("segmenter weights",
                         None if opts.segmenter in seg.RANDOM_CHOICES else opts.segmenter)):
         if path is not None and not os.path.exists(path):
             raise UsageError("%s not found" % what, path)
+    _progress(opts, 0.05, "checking the inputs")
     models = random_models(opts) if (opts.tiny or opts.random_full) else real_models(opts)
+    _progress(opts, 0.40, "building the modules")
     add_segmenter(models, opts)
     if variant_for_concat(models.concat) != models.variant:
         raise ExportError("internal: variant/concat mismatch", None, EXIT_OTHER)
@@ -189,14 +261,19 @@ def export(opts, log=print):
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)
     try:
-        rows, params = write_bundle(models, tmp, opts, log)
+        rows, params = write_bundle(models, tmp, opts, log, out)
+        _progress(opts, 0.95, "writing the manifest")
         manifest = mf.build(tmp, models.variant, models.concat, models.configs, models.source,
-                            params)
-        mf.write(tmp, manifest)
+                            params, special_ids(models.vocab))
+        try:
+            mf.write(tmp, manifest)
+        except OSError as exc:
+            raise _write_failed(exc, "manifest.json", out)
         check_out_dir(out, opts.force)
         _move_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     print_table(rows, log)
+    _progress(opts, 1.0, "done")
     return manifest

@@ -7,6 +7,7 @@ computed in float32 (offsets are usually F16).
 import torch
 
 from .errors import ExportError
+from .recognise import check_iclight_file
 from .safetensors_io import SafetensorsFile
 
 VARIANTS = {4: "fc", 8: "fbc"}
@@ -17,16 +18,15 @@ def variant_for_concat(concat_channels):
 
 
 def merge_offsets(base_unet, offsets_path):
-    """Returns (merged state dict, variant, concat_channels); raises ExportError naming the key.
+    """Returns (merged state dict, variant, concat_channels, kind); raises ExportError naming the
+    key. `kind` is what the file is: fc, fcon (both the fc variant) or fbc.
 
     Consumes `base_unet` (entries are popped as they are merged, to halve peak memory at SD size).
     """
     path = str(offsets_path)
     with SafetensorsFile(path) as off:
+        kind = check_iclight_file(off)
         keys = set(off.keys())
-        if "conv_in.weight" not in keys:
-            raise ExportError("not an IC-Light offset file: no 'conv_in.weight' key (expects "
-                              "diffusers UNet naming)", path)
         missing = sorted(k for k in base_unet if k not in keys)
         if missing:
             raise ExportError("offset file lacks UNet key '%s' (%d missing): not an IC-Light "
@@ -58,5 +58,5 @@ def merge_offsets(base_unet, offsets_path):
                                   "different base model?)" % (key, list(delta.shape),
                                                               list(base.shape)), path)
             merged[key] = base + delta.to(torch.float32)
-    return merged, VARIANTS[concat], concat
+    return merged, VARIANTS[concat], concat, kind
 

@@ -37,7 +37,9 @@ def file_entries(bundle_dir, parameters):
     return files
 
 
-def build(bundle_dir, variant, concat_channels, configs, source, parameters):
+def build(bundle_dir, variant, concat_channels, configs, source, parameters, special):
+    """`special`: bos_id/eos_id/pad_id from the tokenizer's vocabulary (tokenizer_export.special_ids),
+    never text_encoder/config.json's fields (0/2/1 in the real SD1.5 folders)."""
     text = configs["text_encoder"]
     return {
         "format": FORMAT,
@@ -49,8 +51,8 @@ def build(bundle_dir, variant, concat_channels, configs, source, parameters):
         "vae_scale_factor": 2 ** (len(configs["vae"]["block_out_channels"]) - 1),
         "scaling_factor": configs["vae"]["scaling_factor"],
         "text": {"max_length": text["max_position_embeddings"], "hidden_size": text["hidden_size"],
-                 "bos_id": text["bos_token_id"], "eos_id": text["eos_token_id"],
-                 "pad_id": text["eos_token_id"]},
+                 "bos_id": special["bos_id"], "eos_id": special["eos_id"],
+                 "pad_id": special["pad_id"]},
         "files": file_entries(bundle_dir, parameters),
         "source": source,
         "architecture": configs,

@@ -66,6 +66,12 @@ def read_hf_folder(folder):
     return vocab, merges
 
 
+def special_ids(vocab):
+    """bos/eos/pad ids from the vocabulary: `<|startoftext|>`, `<|endoftext|>`, and the pad IC-Light's
+    CLIPTokenizer uses (`<|endoftext|>` again: encode_prompt_inner pads with the end id)."""
+    return {"bos_id": int(vocab[BOS]), "eos_id": int(vocab[EOS]), "pad_id": int(vocab[EOS])}
+
+
 def load_vocab_source(src):
     """Return (vocab, merges) from a folder, a .gz/.txt OpenAI BPE file."""
     src = str(src)
@@ -82,8 +88,9 @@ def write_tokenizer(vocab, merges, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     vocab_path = os.path.join(out_dir, "vocab.json")
     merges_path = os.path.join(out_dir, "merges.txt")
-    with open(vocab_path, "w", encoding="utf-8") as fh:
-        json.dump(vocab, fh, ensure_ascii=False, separators=(",", ":"))
+    ordered = dict(sorted(vocab.items(), key=lambda kv: (kv[1], kv[0])))  # by id: one byte layout
+    with open(vocab_path, "w", encoding="utf-8") as fh:                  # whatever the source
+        json.dump(ordered, fh, ensure_ascii=False, separators=(",", ":"))
     with open(merges_path, "w", encoding="utf-8") as fh:
         fh.write(MERGES_HEADER + "\n" + "\n".join(merges) + "\n")
     return vocab_path, merges_path

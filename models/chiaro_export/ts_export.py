@@ -4,9 +4,38 @@ Modules are scripted (not traced) so batch, image size and context length (77*k)
 They are not frozen by default: a frozen module keeps its weights as graph constants, which
 `module.to(device / dtype)` in the C++ engine cannot move or cast (needed for CUDA fp16/bf16).
 """
+import os
+
 import torch
 
 VERIFY_TOLERANCE = 1e-5
+
+
+class SaveFailed(OSError):
+    """torch.jit.save could not write the file (a full disk, a file size limit, an I/O error)."""
+
+
+def _save_in_child(scripted, path):
+    """LibTorch's archive writer aborts the whole process (std::terminate) when a write fails, so
+    the file is written by a forked child (copy-on-write: no second copy of the weights); its
+    failure becomes a SaveFailed here, with the first line LibTorch printed."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: only the save, then _exit
+        code = 1
+        try:
+            os.dup2(write_end, 2)
+            scripted.save(path)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "r", errors="replace") as fh:
+        said = fh.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        what = [l.strip() for l in said.splitlines() if "what():" in l or "Error" in l]
+        raise SaveFailed("LibTorch could not write the file%s" % (" (%s)" % what[-1] if what else ""))
 
 
 def script_and_save(module, path, freeze=False):
@@ -14,7 +43,10 @@ def script_and_save(module, path, freeze=False):
     scripted = torch.jit.script(module)
     if freeze:
         scripted = torch.jit.freeze(scripted, optimize_numerics=False)
-    scripted.save(path)
+    if hasattr(os, "fork"):
+        _save_in_child(scripted, path)
+    else:
+        scripted.save(path)
     return scripted
 
 

@@ -59,12 +59,14 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
                 m_values[name] = "1";
             } else if (inlineValue) {
                 m_values[name] = *inlineValue;
+                m_repeated[name].push_back(*inlineValue);
             } else {
                 if (i + 1 >= args.size()) {
                     throw Error(ErrorCode::Usage,
                                 m_command + ": --" + name + " needs a value (" + spec->valueName + ")");
                 }
                 m_values[name] = args[++i];
+                m_repeated[name].push_back(m_values[name]);
             }
         } else if (arg == "-o") {
             if (!find("output")) throw Error(ErrorCode::Usage, m_command + ": unknown option -o");
@@ -106,6 +108,11 @@ std::string ArgParser::value(const std::string& name) const {
 std::string ArgParser::valueOr(const std::string& name, const std::string& fallback) const {
     auto v = optional(name);
     return v ? *v : fallback;
+}
+
+std::vector<std::string> ArgParser::values(const std::string& name) const {
+    if (auto it = m_repeated.find(name); it != m_repeated.end()) return it->second;
+    return {};
 }
 
 int ArgParser::intValue(const std::string& name, int fallback) const {

@@ -25,6 +25,8 @@ public:
     std::optional<std::string> optional(const std::string& name) const;
     std::string value(const std::string& name) const;  // throws Usage when missing
     std::string valueOr(const std::string& name, const std::string& fallback) const;
+    // Every value of an option given more than once, in order (value() returns the last one).
+    std::vector<std::string> values(const std::string& name) const;
     int intValue(const std::string& name, int fallback) const;
     double doubleValue(const std::string& name, double fallback) const;
     std::vector<std::string> positionals() const { return m_positionalValues; }
@@ -51,6 +53,7 @@ private:
     std::vector<Spec> m_specs;
     std::vector<PositionalSpec> m_positionalSpecs;
     std::map<std::string, std::string> m_values;
+    std::map<std::string, std::vector<std::string>> m_repeated;
     std::vector<std::string> m_positionalValues;
 };
 

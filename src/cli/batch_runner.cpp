@@ -11,6 +11,7 @@
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/image/png_metadata.h"
 #include "chiaro/jobs/eta_estimator.h"
 #include "progress_bar.h"
@@ -61,11 +62,15 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 core::JobCost costOf(const core::RelightJob& job) {
     core::JobCost cost;
-    cost.width = job.width;
-    cost.height = job.height;
+    // Before its photo is loaded a job with an automatic working size costs IC-Light's pixel budget.
+    const cv::Size working = job.image.empty() && (job.width <= 0 || job.height <= 0)
+                                 ? cv::Size(512, 640)
+                                 : core::resolvedWorkingSize(job);
+    cost.width = working.width;
+    cost.height = working.height;
     cost.steps = job.steps;
     if (job.highresScale > 1.0 + 1e-6 || job.highresScale < 1.0 - 1e-6 || job.highresDenoise > 0) {
-        const cv::Size hr = core::highresSize(job.width, job.height, job.highresScale);
+        const cv::Size hr = core::highresSize(cost.width, cost.height, job.highresScale);
         cost.highresWidth = hr.width;
         cost.highresHeight = hr.height;
         cost.highresSteps = static_cast<int>(job.steps * job.highresDenoise + 0.5);
@@ -90,7 +95,7 @@ core::RelightJob loadQueuedJob(const StoredJob& stored,
                                const core::EngineOptions& engineOptions) {
     core::RelightJob job;
     core::jobFromJson(stored.spec.params, job);
-    job.image = core::loadImageRgb(stored.spec.inputPath);
+    core::setJobPhoto(job, core::loadPhoto(stored.spec.inputPath));
     const auto batch = stored.spec.params.value(kBatchParamsKey, nlohmann::json::object());
     const std::string method = batch.value("mask_method", "none");
     if (!stored.spec.maskPath.empty()) {

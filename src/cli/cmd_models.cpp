@@ -94,9 +94,12 @@ int runCheck(const ArgParser& parser) {
 }  // namespace
 
 int runModels(const Args& args) {
+    if (!args.empty() && args[0] == "import") return runModelsImport(args);
     ArgParser parser("models", "Model bundle tools. `models check DIR` verifies a bundle: manifest, "
-                               "each file's size and sha256 (cached), and each module's signature.");
-    parser.addPositional("ACTION", "check");
+                               "each file's size and sha256 (cached), and each module's signature. "
+                               "`models import BASE --iclight F --out DIR` exports bundles "
+                               "(models import --help).");
+    parser.addPositional("ACTION", "check | import");
     parser.addPositional("DIR", "the model bundle folder");
     parser.addFlag("no-cache", "hash every file again, ignoring the verification cache");
     parser.addOption("device", "auto|cpu|cuda", "where to load the modules for the probe", "auto");
@@ -107,7 +110,7 @@ int runModels(const Args& args) {
     const std::string action = parser.positional(0);
     if (action != "check") {
         throw core::Error(core::ErrorCode::Usage,
-                          "models: unknown action '" + action + "' (expected: check)");
+                          "models: unknown action '" + action + "' (expected: check, import)");
     }
     return runCheck(parser);
 }

@@ -7,6 +7,7 @@
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/pipeline/engine.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -40,7 +41,7 @@ struct InterruptScope {
 int runRelight(const Args& args) {
     ArgParser parser("relight", "Relight a photo with the IC-Light diffusion engine and write a PNG.");
     parser.addPositional("INPUT", "the photo");
-    parser.addOption("output", "OUT.png", "output PNG (-o)");
+    parser.addOption("output", "OUT.png", "output file: .png, or .tif/.tiff (-o)");
     addRelightOptions(parser);
     parser.addOption("preview-dir", "D", "write a latent preview PNG per step into D");
     if (!parser.parse(args)) return printHelp(parser);
@@ -50,6 +51,7 @@ int runRelight(const Args& args) {
     const std::string output = parser.value("output");
     RelightCliSettings settings = parseRelightOptions(parser);
     checkOutputPath({input, settings.maskPath, settings.backgroundPath}, output);
+    core::imageFormatForPath(output);  // .png or .tif(f): refused before hours of work, not after
     loadJobImages(settings, input);
 
     // Handlers first: Ctrl+C during a long model load must also end with exit code 5.

@@ -12,7 +12,7 @@ const std::vector<CommandInfo>& allCommands() {
         {"lightmap", "write the initial light map for a direction", runLightmap},
         {"tokenize", "print the CLIP token ids of a text (JSON)", runTokenize},
         {"info", "print the job embedded in a Chiaro PNG (JSON)", runInfo},
-        {"models", "model bundle tools: models check DIR", runModels},
+        {"models", "model bundle tools: models check DIR, models import BASE", runModels},
         {"bench", "print a timing table of the engine and the light model", runBench},
     };
     return commands;

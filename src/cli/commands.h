@@ -27,6 +27,7 @@ int runLightmap(const Args& args);
 int runTokenize(const Args& args);
 int runInfo(const Args& args);
 int runModels(const Args& args);
+int runModelsImport(const Args& args);  // `models import`, dispatched by runModels
 int runBench(const Args& args);
 
 }  // namespace chiaro::cli

@@ -8,6 +8,8 @@ class ProgressBar {
 public:
     ProgressBar();
     void update(int step, int total, double elapsedSeconds, double etaSeconds);
+    // A fraction (0..1) with a short message, for work counted in fractions (the model import).
+    void updateFraction(double fraction, const std::string& message);
     void finish();
 
 private:

@@ -6,6 +6,7 @@
 #include "chiaro/core/logging.h"
 #include "chiaro/core/paths.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/image/pillow_resize.h"
 #include "chiaro/light/light_options.h"
 
@@ -29,8 +30,10 @@ void addRelightOptions(ArgParser& p) {
     p.addOption("seed", "S", "random seed", "12345");
     p.addOption("steps", "N", "sampler steps (fc 25, fbc 20)");
     p.addOption("cfg", "X", "classifier-free guidance scale (fc 2, fbc 7)");
-    p.addOption("width", "W", "first-pass width, multiple of 64 (rounded)", "512");
-    p.addOption("height", "H", "first-pass height, multiple of 64 (rounded)", "640");
+    p.addOption("width", "W", "working width, multiple of 64 (rounded); default: the photo's aspect at 512x640 pixels");
+    p.addOption("height", "H", "working height, multiple of 64 (rounded); default: from the photo's aspect");
+    p.addFlag("crop", "crop the photo to the working aspect (IC-Light's framing); default: never cropped");
+    p.addOption("output-size", "S", "photo (the photo's own size) | working (the diffusion's) | WxH", "photo");
     p.addOption("lowres-denoise", "X", "first-pass denoise when starting from a light map", "0.9");
     p.addOption("highres-scale", "X", "size factor of the high-resolution pass", "1.5");
     p.addOption("highres-denoise", "X", "denoise of the high-resolution pass", "0.5");
@@ -40,7 +43,7 @@ void addRelightOptions(ArgParser& p) {
     p.addOption("device", "D", "auto | cpu | cuda", "auto");
     p.addOption("precision", "P", "auto | fp32 | fp16 | bf16", "auto");
     p.addOption("threads", "N", "CPU threads (0 = all cores)", "0");
-    p.addOption("bit-depth", "N", "PNG bit depth, 8 or 16", "8");
+    p.addOption("bit-depth", "N", "output bit depth: auto (the photo's), 8 or 16", "auto");
     p.addFlag("keep-unmasked", "keep pixels outside the feathered mask identical to the input");
     p.addFlag("transparent", "RGBA output with the subject mask as alpha");
 }
@@ -78,8 +81,10 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     job.cfg = p.doubleValue("cfg", job.cfg);
     s.stepsGiven = p.isSet("steps");
     s.cfgGiven = p.isSet("cfg");
-    s.job.width = roundTo64(p.intValue("width", 512), "width");
-    s.job.height = roundTo64(p.intValue("height", 640), "height");
+    if (p.isSet("width")) s.job.width = roundTo64(p.intValue("width", 0), "width");
+    if (p.isSet("height")) s.job.height = roundTo64(p.intValue("height", 0), "height");
+    s.job.crop = p.isSet("crop");
+    s.job.outputSize = core::parseOutputSize(p.value("output-size"));
     job.lowresDenoise = p.doubleValue("lowres-denoise", 0.9);
     job.highresScale = p.doubleValue("highres-scale", 1.5);
     job.highresDenoise = p.doubleValue("highres-denoise", 0.5);
@@ -105,8 +110,10 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     s.engine.device = p.value("device");
     s.engine.precision = p.value("precision");
     s.engine.threads = p.intValue("threads", 0);
-    s.bitDepth = p.intValue("bit-depth", 8);
-    if (s.bitDepth != 8 && s.bitDepth != 16) throw Error(ErrorCode::Usage, "--bit-depth must be 8 or 16");
+    const std::string depth = p.value("bit-depth");
+    s.bitDepth = depth == "auto" ? 0 : depth == "8" ? 8 : depth == "16" ? 16 : -1;
+    if (s.bitDepth < 0) throw Error(ErrorCode::Usage, "--bit-depth must be auto, 8 or 16, got '" + depth + "'");
+    s.job.outputBitDepth = s.bitDepth;
     s.previewDir = p.valueOr("preview-dir", "");
     return s;
 }
@@ -118,7 +125,7 @@ void applyVariantDefaults(RelightCliSettings& s, const std::string& variant) {
 }
 
 void loadJobImages(RelightCliSettings& s, const std::string& inputPath) {
-    s.job.image = core::loadImageRgb(inputPath);
+    core::setJobPhoto(s.job, core::loadPhoto(inputPath));
     if (!s.maskPath.empty()) {
         s.job.mask = core::loadMask(s.maskPath, s.job.image.size());
         s.job.maskSource = "file";

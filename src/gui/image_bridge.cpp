@@ -1,6 +1,9 @@
 #include "image_bridge.h"
 
 #include <cstring>
+#include <vector>
+
+#include "chiaro/image/photo.h"
 
 namespace chiaro::gui {
 
@@ -35,6 +38,32 @@ QImage matToQImage(const cv::Mat& mat) {
     copyRows(mat.data, static_cast<qsizetype>(mat.step), image.bits(), image.bytesPerLine(), mat.rows,
              static_cast<qsizetype>(mat.cols) * mat.channels());
     return image;
+}
+
+QImage displayImage(const cv::Mat& image, const std::string& iccProfile) {
+    if (image.empty() || (image.depth() != CV_8U && image.depth() != CV_16U) ||
+        (image.channels() != 3 && image.channels() != 4)) {
+        return {};
+    }
+    if (image.type() == CV_8UC3 && iccProfile.empty()) return matToQImage(image);
+    core::Photo photo;
+    photo.iccProfile = iccProfile;
+    cv::Mat alpha;
+    if (image.channels() == 4) {
+        std::vector<cv::Mat> planes;
+        cv::split(image, planes);
+        alpha = planes[3];
+        planes.pop_back();
+        cv::merge(planes, photo.pixels);
+    } else {
+        photo.pixels = image;
+    }
+    const cv::Mat srgb = core::photoToSrgb8(photo);
+    if (alpha.empty()) return matToQImage(srgb);
+    if (alpha.depth() == CV_16U) alpha.convertTo(alpha, CV_8U, 1.0 / 257.0);
+    cv::Mat rgba;
+    cv::merge(std::vector<cv::Mat>{srgb, alpha}, rgba);
+    return matToQImage(rgba);
 }
 
 cv::Mat qImageToRgbMat(const QImage& image) {

@@ -104,11 +104,20 @@ int main(int argc, char** argv) {
     });
 
     if (parser.isSet(screenshot)) {
+        // After the photo is decoded (off the UI thread) or refused, and a few event-loop turns.
         const QString out = parser.value(screenshot);
-        QTimer::singleShot(300, &window, [&window, out] {
-            window.grab().save(out);
-            QApplication::quit();
-        });
+        auto shoot = [&window, out] {
+            QTimer::singleShot(300, &window, [&window, out] {
+                window.grab().save(out);
+                QApplication::quit();
+            });
+        };
+        if (window.photoLoader()->isLoading()) {
+            QObject::connect(&window, &chiaro::gui::MainWindow::photoOpened, &window, shoot);
+            QObject::connect(&window, &chiaro::gui::MainWindow::photoFailed, &window, shoot);
+        } else {
+            shoot();
+        }
     }
     return app.exec();
 }

@@ -10,10 +10,12 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "chiaro/image/image_io.h"
 #include "canvas/edit_view.h"
 #include "canvas/mask_document.h"
 #include "batch/batch_tab.h"
@@ -42,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& queuePath) : QMainWindow(
     addDockWidget(Qt::RightDockWidgetArea, m_queueDock);
 
     buildMenus();
+    attachLoader();
     attachStudio();
     attachQueue(queuePath);
     statusBar()->showMessage(tr("Ready"));
@@ -70,18 +73,46 @@ void MainWindow::buildMenus() {
 }
 
 bool MainWindow::openPhoto(const QString& path) {
-    QImage image(path);
-    if (image.isNull()) {
-        statusBar()->showMessage(tr("Cannot open %1: not a readable image").arg(path));
-        return false;
+    if (!path.startsWith(':')) {
+        try {
+            core::probeImageSize(path.toStdString());  // the header only: cheap on the UI thread
+        } catch (const std::exception& e) {
+            statusBar()->showMessage(tr("Cannot open %1").arg(QString::fromStdString(e.what())));
+            return false;
+        }
     }
-    m_photo = image.convertToFormat(QImage::Format_RGB888);
+    statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    m_loader->load(path);
+    return true;
+}
+
+void MainWindow::attachLoader() {
+    m_loader = new PhotoLoader(this);
+    m_opening = new QProgressBar(this);
+    m_opening->setRange(0, 0);
+    m_opening->setMaximumWidth(120);
+    m_opening->setToolTip(tr("Opening the photo…"));
+    m_opening->setVisible(false);
+    statusBar()->addPermanentWidget(m_opening);
+    connect(m_loader, &PhotoLoader::busyChanged, m_opening, &QWidget::setVisible);
+    connect(m_loader, &PhotoLoader::loaded, this, &MainWindow::showPhoto);
+    connect(m_loader, &PhotoLoader::failed, this, [this](const QString& path, const QString& message) {
+        statusBar()->showMessage(tr("Cannot open %1").arg(message.isEmpty() ? path : message));
+        Q_EMIT photoFailed(path, message);
+    });
+}
+
+void MainWindow::showPhoto(const QString& path, const LoadedPhotoPtr& photo) {
+    m_photo = photo->view;
     m_photoPath = path;
     updateTitle();
-    statusBar()->showMessage(tr("%1 × %2").arg(m_photo.width()).arg(m_photo.height()));
+    const core::Photo& p = photo->photo;
+    statusBar()->showMessage(tr("%1 × %2 · %3-bit · %4")
+                                 .arg(m_photo.width()).arg(m_photo.height()).arg(p.bitDepth())
+                                 .arg(QString::fromStdString(p.colourSpace.empty() ? "sRGB" : p.colourSpace)));
     m_editView->setPhoto(m_photo, path);  // may replace the message when it finds a mask file
-    m_studio->setPhoto(path, m_photo);
-    return true;
+    m_studio->setPhoto(path, photo);
+    Q_EMIT photoOpened(path);
 }
 
 MainWindow::~MainWindow() {
@@ -153,9 +184,9 @@ void MainWindow::attachStudio() {
     // settings change.
     EngineHost* host = m_studio->generator()->host();
     const AppSettings& settings = m_studio->settings();
-    m_editView->setSubjectSelection(host, settings.effectiveBundleDir(), settings.engineOptions());
+    m_editView->setSubjectSelection(host, settings.segmenterBundleDir(), settings.engineOptions());
     connect(m_studio, &Studio::settingsApplied, m_editView, [this, host](const AppSettings& s) {
-        m_editView->setSubjectSelection(host, s.effectiveBundleDir(), s.engineOptions());
+        m_editView->setSubjectSelection(host, s.segmenterBundleDir(), s.engineOptions());
     });
 }
 

@@ -5,10 +5,13 @@
 #include <QMainWindow>
 #include <QString>
 
+#include "worker/photo_loader.h"
+
 class QTabWidget;
 class QDockWidget;
 class QLabel;
 class QMessageBox;
+class QProgressBar;
 
 namespace chiaro::gui {
 
@@ -19,6 +22,8 @@ class QueueModel;
 class QueueRunner;
 class Studio;
 
+class PhotoLoader;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -26,9 +31,13 @@ public:
     explicit MainWindow(QWidget* parent = nullptr, const QString& queuePath = {});
     ~MainWindow() override;
 
-    // Opens a photo from disk (or a Qt resource path). Returns false and shows the reason in the
-    // status bar when it cannot be read.
+    // Opens a photo from disk (or a Qt resource path): the file's header is checked here, the decode
+    // runs off the UI thread (a busy indicator in the status bar meanwhile) and photoOpened() follows.
+    // Returns false, with the reason in the status bar, when the file is no readable image (missing,
+    // unknown format, over the pixel limit); a decode that fails later emits photoFailed() and shows
+    // the reason. The current photo stays until the new one is decoded; a later open supersedes.
     bool openPhoto(const QString& path);
+    PhotoLoader* photoLoader() const { return m_loader; }
     QString currentPhotoPath() const { return m_photoPath; }
     QImage currentPhoto() const { return m_photo; }
     EditView* editView() const { return m_editView; }
@@ -45,6 +54,10 @@ public:
     // and at 4K the panels do not stretch. Done once on the first show; the user's resizing wins after.
     void fitDocksToWidth();
 
+Q_SIGNALS:
+    void photoOpened(const QString& path);
+    void photoFailed(const QString& path, const QString& message);
+
 protected:
     void showEvent(QShowEvent* event) override;
 
@@ -53,6 +66,8 @@ private:
     void updateTitle();
     void attachStudio();
     void attachQueue(const QString& queuePath);
+    void attachLoader();
+    void showPhoto(const QString& path, const LoadedPhotoPtr& photo);
 
     QTabWidget* m_tabs = nullptr;
     EditView* m_editView = nullptr;
@@ -67,6 +82,8 @@ private:
     QString m_photoPath;
     bool m_docksFitted = false;
     QImage m_photo;
+    PhotoLoader* m_loader = nullptr;
+    QProgressBar* m_opening = nullptr;  // status bar busy indicator while a photo decodes
 };
 
 }  // namespace chiaro::gui

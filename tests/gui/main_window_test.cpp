@@ -9,6 +9,7 @@
 #include <QTabWidget>
 #include <QTest>
 
+#include "gui_test_util.h"
 #include "main_window.h"
 #include "test_support.h"
 
@@ -16,7 +17,7 @@ using chiaro::gui::MainWindow;
 
 TEST_CASE("the main window opens the bundled sample and names it in the title", "[gui]") {
     MainWindow window;
-    REQUIRE(window.openPhoto(":/samples/coffee.png"));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, ":/samples/coffee.png"));
     CHECK(window.windowTitle().startsWith("coffee.png"));
     CHECK(window.currentPhoto().size() == QSize(600, 400));
     auto* tabs = window.findChild<QTabWidget*>();
@@ -32,14 +33,14 @@ TEST_CASE("opening a file that is not an image keeps the current photo", "[gui]"
     fputs("hello", f);
     fclose(f);
     MainWindow window;
-    REQUIRE(window.openPhoto(":/samples/coffee.png"));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, ":/samples/coffee.png"));
     CHECK_FALSE(window.openPhoto(QString::fromStdString(bogus)));
     CHECK(window.currentPhotoPath() == ":/samples/coffee.png");
 }
 
 TEST_CASE("at the default size no button or spin box of the Generate dock is squeezed", "[gui]") {
     MainWindow window;
-    REQUIRE(window.openPhoto(":/samples/coffee.png"));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, ":/samples/coffee.png"));
     window.resize(1300, 820);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

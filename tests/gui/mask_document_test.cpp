@@ -12,6 +12,7 @@
 #include "canvas_test_support.h"
 #include "chiaro/core/error.h"
 #include "image_bridge.h"
+#include "gui_test_util.h"
 #include "main_window.h"
 #include "test_support.h"
 
@@ -78,13 +79,13 @@ TEST_CASE("opening a photo picks up <name>_mask.png beside it", "[gui][mask]") {
     REQUIRE(cv::imwrite(dir.file("shot.png"), photo));
     writeLeftThirdMask(dir.file("shot_mask.png"), {120, 90});
     MainWindow window;
-    REQUIRE(window.openPhoto(QString::fromStdString(dir.file("shot.png"))));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, QString::fromStdString(dir.file("shot.png"))));
     const MaskDocument* document = window.editView()->document();
     CHECK(cv::countNonZero(document->mask()) == 40 * 90);
     CHECK(const_cast<MaskDocument*>(document)->undoStack()->count() == 0);  // the starting point
 
     REQUIRE(cv::imwrite(dir.file("other.png"), photo));  // no sidecar: empty mask
-    REQUIRE(window.openPhoto(QString::fromStdString(dir.file("other.png"))));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, QString::fromStdString(dir.file("other.png"))));
     CHECK(cv::countNonZero(window.editView()->document()->mask()) == 0);
 }
 
@@ -119,7 +120,7 @@ TEST_CASE("auto select runs GrabCut off the UI thread and is one undo step", "[g
 
 TEST_CASE("the Edit tab holds the mask editor", "[gui][mask]") {
     MainWindow window;
-    REQUIRE(window.openPhoto(":/samples/coffee.png"));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, ":/samples/coffee.png"));
     auto* tabs = window.findChild<QTabWidget*>();
     REQUIRE(tabs);
     CHECK(tabs->widget(0) == window.editView());

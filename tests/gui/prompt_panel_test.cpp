@@ -90,23 +90,29 @@ TEST_CASE("quick prompts append to the prompt once", "[gui][studio][prompt]") {
     CHECK(lighting->currentIndex() == 0);
 }
 
-TEST_CASE("match photo keeps the aspect at about IC-Light's pixel count", "[gui][studio][prompt]") {
-    for (QSize photo : {QSize(600, 400), QSize(400, 600), QSize(4000, 3000), QSize(1000, 1000), QSize(300, 2000)}) {
-        const QSize s = chiaro::gui::matchedJobSize(photo);
-        INFO(photo.width() << "x" << photo.height() << " -> " << s.width() << "x" << s.height());
-        CHECK(s.width() % 64 == 0);
-        CHECK(s.height() % 64 == 0);
-        CHECK(s.width() >= 256);
-        CHECK(s.height() <= 2048);
-        const double aspect = double(photo.width()) / photo.height();
-        if (aspect > 0.5 && aspect < 2) {
-            CHECK(double(s.width()) / s.height() == Approx(double(photo.width()) / photo.height()).epsilon(0.12));
-            CHECK(s.width() * s.height() == Approx(512 * 640).epsilon(0.15));
-        }
-    }
+TEST_CASE("match photo shows the core's fitted working size and lets the engine resolve it",
+          "[gui][studio][prompt]") {
     PromptPanel panel;
-    panel.setPhotoSize({600, 400});
+    for (QSize photo : {QSize(600, 400), QSize(400, 600), QSize(6000, 4000), QSize(1000, 1000), QSize(300, 2000)}) {
+        panel.setPhotoSize(photo);
+        const cv::Size fitted = chiaro::core::workingSizeFor({photo.width(), photo.height()});
+        INFO(photo.width() << "x" << photo.height() << " -> " << fitted.width << "x" << fitted.height);
+        CHECK(panel.widthSpin()->value() == fitted.width);
+        CHECK(panel.heightSpin()->value() == fitted.height);
+        CHECK_FALSE(panel.widthSpin()->isEnabled());
+        RelightJob job;
+        panel.writeTo(job);
+        CHECK(job.width == 0);  // fitted by the engine: core::resolvedWorkingSize
+        CHECK(job.height == 0);
+        job.image = cv::Mat(photo.height(), photo.width(), CV_8UC3);
+        CHECK(chiaro::core::resolvedWorkingSize(job) == fitted);
+    }
+    // Unticked, the spin boxes are the working size.
+    panel.matchPhotoBox()->setChecked(false);
+    panel.widthSpin()->setValue(512);
+    panel.heightSpin()->setValue(768);
     RelightJob job;
     panel.writeTo(job);
-    CHECK(QSize(job.width, job.height) == chiaro::gui::matchedJobSize({600, 400}));
+    CHECK(job.width == 512);
+    CHECK(job.height == 768);
 }

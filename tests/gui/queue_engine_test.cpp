@@ -51,7 +51,8 @@ TEST_CASE("a queued job runs to done and writes its output PNG", "[gui][queue][e
     CHECK(stored->state == JobState::Done);
     CHECK(stored->seconds > 0);
     REQUIRE(QFileInfo::exists(QString::fromStdString(spec.outputPath)));
-    CHECK(chiaro::core::loadImageRgb(spec.outputPath).cols == 256);
+    // Worked at 256×256, written at the photo's own size (coffee.png is 600×400).
+    CHECK(chiaro::core::probeImageSize(spec.outputPath) == cv::Size(600, 400));
     const auto restored = chiaro::gui::readChiaroJob(QString::fromStdString(spec.outputPath));
     REQUIRE(restored);
     CHECK(restored->at("seed").get<uint64_t>() == 4321);

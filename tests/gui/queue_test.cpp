@@ -19,6 +19,7 @@
 #include "batch/batch_jobs.h"
 #include "batch/batch_tab.h"
 #include "chiaro/image/image_io.h"
+#include "gui_test_util.h"
 #include "main_window.h"
 #include "queue/queue_dock.h"
 #include "queue/queue_model.h"
@@ -253,7 +254,7 @@ TEST_CASE("screenshot of the queue dock and the batch tab", "[.screenshot]") {
     model->eta().record(cost, 30.0);
     model->reload();
     window.resize(1366, 768);
-    window.openPhoto(QString::fromStdString(photos + "coffee.png"));
+    REQUIRE(chiaro::test::openPhotoAndWait(window, QString::fromStdString(photos + "coffee.png")));
     window.show();
     window.findChild<QDockWidget*>("queueDock")->raise();
     window.batchTab()->setInputFolder(QString::fromStdString(photos));

@@ -49,7 +49,7 @@ TEST_CASE("recent files keep the newest ten and odd values fall back", "[gui][st
     chiaro::test::TempDir dir;
     QSettings q(QString::fromStdString(dir.file("odd.ini")), QSettings::IniFormat);
     q.setValue("output/bitDepth", 12);
-    CHECK(AppSettings::load(q).bitDepth == 8);
+    CHECK(AppSettings::load(q).bitDepth == 0);  // the default: the photo's own depth
     CHECK_FALSE(AppSettings::load(q).effectiveBundleDir().isEmpty());
 }
 

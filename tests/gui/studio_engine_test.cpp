@@ -9,7 +9,10 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 
+#include "chiaro/image/photo.h"
 #include "chiaro/image/png_metadata.h"
+#include "gui_test_util.h"
+#include "main_window.h"
 #include "panels/prompt_panel.h"
 #include "result/compare_view.h"
 #include "result/history_strip.h"
@@ -73,7 +76,9 @@ TEST_CASE("generate with the tiny bundle puts a result with its parameters in th
     const auto& entry = f.studio->history()->entry(0);
     CHECK(entry.result->status.ok());
     CHECK(entry.result->job.at("seed").get<uint64_t>() == 777);
-    CHECK(entry.image.width() == 256);
+    // Worked at 256×256, returned at the photo's own size (coffee.png is 600×400).
+    CHECK(entry.result->image.size() == cv::Size(600, 400));
+    CHECK(entry.image.size() == QSize(600, 400));
     CHECK(f.studio->compareView()->after() == entry.image);
     CHECK(progress.count() >= 4);
     CHECK(progress.last().at(1).toInt() == progress.last().at(2).toInt());  // last step = total
@@ -130,4 +135,49 @@ TEST_CASE("cancel after the current image lets the running variant finish and dr
     CHECK(f.studio->history()->count() == 1);
     CHECK(f.studio->variants()->filledCount() == 1);  // the other two cells say "cancelled"
     CHECK(busy.last().at(0).toBool() == false);
+}
+
+TEST_CASE("Generate in the app returns the 16-bit photo at its own size and saves it at 16 bits",
+          "[gui][studio][engine][photo]") {
+    QStandardPaths::setTestModeEnabled(true);
+    chiaro::test::TempDir dir;
+    // An odd-sized 16-bit photo: not a multiple of 64, another aspect than the working size.
+    cv::Mat pixels(300, 500, CV_16UC3);
+    cv::randu(pixels, cv::Scalar::all(0), cv::Scalar::all(65535));
+    chiaro::core::ImageWriteOptions options;
+    options.bitDepth = 16;
+    const std::string photo = dir.file("photo16.png");
+    chiaro::core::saveImage(photo, pixels, options);
+
+    chiaro::gui::MainWindow window(nullptr, QString::fromStdString(dir.file("queue.sqlite")));
+    Studio* studio = window.studio();
+    auto s = studio->settings();
+    s.bundleDir = QString::fromStdString(chiaro::test::bundleDir("tiny_fc"));
+    s.device = "cpu";
+    s.outputDir.clear();
+    s.bitDepth = 0;  // "Same as the photo"
+    studio->applySettings(s);
+    REQUIRE(chiaro::test::openPhotoAndWait(window, QString::fromStdString(photo)));
+    chiaro::core::RelightJob job;
+    job.seed = 31;
+    job.steps = 3;
+    job.width = 256;
+    job.height = 256;
+    job.highresScale = 1.0;
+    studio->promptPanel()->readFrom(job);
+    QSignalSpy added(studio->generator(), &chiaro::gui::GenerateController::resultAdded);
+    studio->generate();
+    REQUIRE(added.wait(240000));
+    const auto& entry = studio->history()->entry(added.last().at(0).toInt());
+    INFO(entry.result->status.message);
+    REQUIRE(entry.result->status.ok());
+    CHECK(entry.result->image.size() == cv::Size(500, 300));
+    CHECK(entry.result->image.depth() == CV_16U);
+    CHECK(entry.image.size() == QSize(500, 300));  // shown, converted on the engine thread
+    CHECK(studio->compareView()->after().size() == QSize(500, 300));
+    const QString saved = QString::fromStdString(dir.file("relit.png"));
+    REQUIRE(studio->saveAs(saved));
+    const chiaro::core::Photo back = chiaro::core::loadPhoto(saved.toStdString());
+    CHECK(back.bitDepth() == 16);
+    CHECK(back.pixels.size() == cv::Size(500, 300));
 }

@@ -188,8 +188,10 @@ TEST_CASE("the main window opens a dropped photo and shows the studio's docks an
     mime.setUrls({QUrl::fromLocalFile(path)});
     QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &enter);
+    QSignalSpy opened(&window, &chiaro::gui::MainWindow::photoOpened);
     QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &drop);
+    REQUIRE(opened.wait(30000));  // decoded off the UI thread
     CHECK(window.currentPhotoPath() == path);
     CHECK(window.studio()->compareView()->before().size() == window.currentPhoto().size());
     auto* tabs = window.findChild<QTabWidget*>();

@@ -65,7 +65,8 @@ class LdmExportTest(unittest.TestCase):
         code, out, err = self.result
         self.assertEqual(code, 0, err)
         manifest = helpers.load_json(os.path.join(self.out, "manifest.json"))
-        self.assertEqual(manifest["source"]["base_format"], "ldm-single-file")
+        self.assertEqual(manifest["source"]["base_format"]["layout"], "single-file")
+        self.assertEqual(manifest["source"]["base_format"]["ema"], False)
         self.assertEqual(manifest["variant"], "fc")
 
     def test_same_weights_and_outputs_as_diffusers_export(self):

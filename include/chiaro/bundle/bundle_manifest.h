@@ -33,9 +33,14 @@ struct BundleManifest {
     double scalingFactor = 0.0;
     int maxLength = 0;
     int hiddenSize = 0;
+    // The special token ids come from the bundle's tokenizer/vocab.json (<|startoftext|>,
+    // <|endoftext|>, pad = <|endoftext|> as IC-Light's tokenizer pads), not from the manifest's
+    // "text" fields when the two disagree: exporters before 1.3 copied them from the base's
+    // text_encoder/config.json, which says bos 0 / eos 2 / pad 1 in the real SD1.5 folders.
     int bosId = 0;
     int eosId = 0;
     int padId = 0;
+    bool specialIdsCorrected = false;  // the manifest's ids were wrong and replaced (a warning said so)
     std::map<std::string, BundleFile> files;
     nlohmann::json architecture;  // diffusers-style configs; an empty object when absent
     nlohmann::json source;        // what the bundle was exported from; an empty object when absent
@@ -46,7 +51,9 @@ struct BundleManifest {
     std::string filePath(const std::string& name) const;
 };
 
-// Reads and validates DIR/manifest.json. Throws Error(ModelBundle) with a message naming the folder
+// Reads and validates DIR/manifest.json, then takes the special token ids from the listed
+// vocab.json (a cheap scan for the two special tokens; when the file is missing or lacks them the
+// manifest's ids stay, and verification or the tokenizer reports the file). Throws Error(ModelBundle) with a message naming the folder
 // or manifest and the field at fault (missing folder or manifest, malformed JSON, wrong format,
 // newer format_version, missing/mistyped fields, paths leaving the folder, variant/concat mismatch).
 BundleManifest readBundleManifest(const std::string& dir);
@@ -54,5 +61,8 @@ BundleManifest readBundleManifest(const std::string& dir);
 // The same validation on an already parsed manifest (dir is recorded as given); for tests and tools.
 BundleManifest parseBundleManifest(const nlohmann::json& json, const std::string& dir,
                                    const std::string& manifestPath);
+
+// The id of `token` in the text of a vocab.json ("token": id), or -1 when it is not there.
+int findVocabId(const std::string& vocabJson, const std::string& token);
 
 }  // namespace chiaro::core

@@ -13,12 +13,14 @@ namespace chiaro::core {
 // current camera; documented in the README.
 constexpr long long kMaxImagePixels = 100LL * 1000 * 1000;
 
-// Loads PNG, JPEG, WebP, BMP or TIFF as 8-bit RGB. Honours EXIF orientation, converts 16-bit, grey,
+// Loads PNG, JPEG, WebP, BMP or TIFF as 8-bit sRGB: photoToSrgb8(loadPhoto(path)) (photo.h), so a
+// file with an ICC profile is colour managed. Honours EXIF orientation, converts 16-bit, grey,
 // palette and CMYK inputs; composites nothing (alpha is dropped). Throws Error(BadInput) naming the
 // file: missing, empty, truncated, not an image, or over kMaxImagePixels (checked from the header).
 cv::Mat loadImageRgb(const std::string& path);
 
-// Same, but keeps an alpha channel when the file has one (CV_8UC4), else returns CV_8UC3.
+// Same, but keeps an alpha channel when the file has one (CV_8UC4), else returns CV_8UC3. Not colour
+// managed: the samples as stored, 16-bit ones divided by 257.
 cv::Mat loadImageAny(const std::string& path);
 
 // Reads the width and height from the file header without decoding the pixels (PNG, JPEG, WebP, BMP,
@@ -34,9 +36,12 @@ cv::Mat loadMask(const std::string& path, cv::Size expected = {});
 struct PngWriteOptions {
     int bitDepth = 8;           // 8 or 16
     PngTextChunks metadata;     // tEXt / iTXt chunks to embed
+    std::string iccProfile;     // embedded as iCCP when non-empty (RGB profile for RGB(A), grey for grey)
 };
 
-// Encodes RGB / RGBA / grey 8-bit images as PNG (16-bit when asked: values scaled by 257).
+// Encodes RGB / RGBA / grey images, 8- or 16-bit, as PNG at options.bitDepth (8 -> 16: values
+// scaled by 257; 16 -> 8: divided by 257, rounded). Error(Usage) for a bad depth or a profile that
+// does not fit the channels.
 std::string encodePng(const cv::Mat& image, const PngWriteOptions& options = {});
 
 // encodePng + atomic write (temp file in the same folder, then rename). Never leaves a partial file.

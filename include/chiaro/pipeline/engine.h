@@ -50,7 +50,9 @@ struct EngineOptions {
 
 struct RelightResult {
     Status status;             // Ok, Cancelled, or the error
-    cv::Mat image;             // RGB, or RGBA when the job asked for transparency
+    cv::Mat image;             // RGB, or RGBA when the job asked for transparency; 8- or 16-bit;
+                               // at the photo's size unless the job asked for another
+    std::string iccProfile;    // the colour profile of image's pixels (the photo's); empty = sRGB
     nlohmann::json job;        // jobToJson of the job as run (seed etc.)
     std::string infotext;      // for the `parameters` PNG chunk
     double seconds = 0.0;
@@ -89,7 +91,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Writes a finished result as PNG with the `parameters` tEXt and `chiaro` iTXt chunks (atomic).
-void saveRelightResult(const std::string& path, const RelightResult& result, int bitDepth = 8);
+// Writes a finished result (atomic) as PNG, or TIFF when the path ends in .tif/.tiff, with the
+// `parameters` and `chiaro` metadata and the result's colour profile. bitDepth 0 = the image's own.
+void saveRelightResult(const std::string& path, const RelightResult& result, int bitDepth = 0);
 
 }  // namespace chiaro::core

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "chiaro/light/light.h"
+#include "chiaro/pipeline/framing.h"
 #include "chiaro/sampling/noise_schedule.h"
 
 namespace chiaro::core {
@@ -29,7 +30,11 @@ enum class FbcBackground {
 };
 
 struct RelightJob {
-    cv::Mat image;       // RGB photo (required)
+    cv::Mat image;       // RGB photo, 8-bit sRGB: what the model sees (required)
+    cv::Mat original;    // the photo as its file has it (CV_8UC3 / CV_16UC3 RGB, its own colour space,
+                         // image's size): the detail and the kept pixels of a photo-size result;
+                         // empty = `image`
+    std::string iccProfile;  // colour profile of `original` and of a photo-size result; empty = sRGB
     cv::Mat mask;        // CV_8UC1, same size as image; empty = the whole photo
     cv::Mat background;  // RGB, fbc with FbcBackground::Upload / UploadFlipped
     std::string maskSource = "none";  // for the metadata: "file", "grabcut", "segmenter", "painted", "none"
@@ -44,8 +49,12 @@ struct RelightJob {
     uint64_t seed = 12345;
     int steps = 25;
     double cfg = 2.0;
-    int width = 512;   // multiple of 64, 256..2048
-    int height = 640;
+    int width = 0;     // working size: multiple of 64, 256..2048; 0 = from the photo's aspect at IC-Light's
+    int height = 0;    // pixel budget (both 0: workingSizeFor), or from the other side and the aspect
+    bool crop = false;  // IC-Light's resize_and_center_crop to the working aspect; else the photo is
+                        // stretched by the rounding to 64 only, and nothing is cut off
+    OutputSize outputSize;  // photo (default) | working | exact WxH
+    int outputBitDepth = 0; // 8 or 16; 0 = the photo's own
     double lowresDenoise = 0.9;
     double highresScale = 1.5;
     double highresDenoise = 0.5;
@@ -58,7 +67,18 @@ struct RelightJob {
     int previewEvery = 1;        // latent preview every N steps (0 = none)
 };
 
-// Checks sizes, ranges and combinations; throws Error(Usage) or Error(BadInput) with the reason.
+struct Photo;
+
+// Puts a loaded photo into the job: the model's 8-bit sRGB view in `image`, and the file's own
+// pixels in `original` (kept only when they differ: 16-bit or another colour space) with its profile.
+// The one way the CLI, the batch runner and the app fill a job from a file.
+void setJobPhoto(RelightJob& job, const Photo& photo);
+
+// The working size the job runs at: width x height as given, a side left at 0 from the photo's
+// aspect (both 0: workingSizeFor(image size)). Needs job.image.
+cv::Size resolvedWorkingSize(const RelightJob& job);
+
+// Checks sizes, ranges and combinations (on the resolved working size); throws Error(Usage) or Error(BadInput) with the reason.
 void validateJob(const RelightJob& job, const std::string& variant);
 
 // The job's parameters (not its pixels) as JSON, for the `chiaro` PNG chunk, the queue and `info`.

@@ -8,6 +8,7 @@
 #include "chiaro/bundle/sha256.h"
 #include "chiaro/core/atomic_file.h"
 #include "chiaro/core/error.h"
+#include "chiaro/core/logging.h"
 
 namespace chiaro::core {
 namespace fs = std::filesystem;
@@ -183,7 +184,53 @@ std::string parseErrorText(const json::parse_error& e) {
     return bracket == std::string::npos ? what : what.substr(bracket + 2);
 }
 
+// Replaces the manifest's special ids by the vocabulary's when they differ (see the header).
+void useTokenizerSpecialIds(BundleManifest& manifest, const std::string& manifestPath) {
+    std::error_code ec;
+    const std::string vocabPath = manifest.filePath("vocab");
+    if (!fs::is_regular_file(vocabPath, ec)) return;
+    std::string vocab;
+    try {
+        vocab = readFileBytes(vocabPath);
+    } catch (const Error&) {
+        return;  // verification names the unreadable file
+    }
+    const int bos = findVocabId(vocab, "<|startoftext|>");
+    const int eos = findVocabId(vocab, "<|endoftext|>");
+    if (bos < 0 || eos < 0) return;  // not a CLIP vocabulary: the tokenizer refuses it by name
+    if (manifest.bosId == bos && manifest.eosId == eos && manifest.padId == eos) return;
+    coreLog().warn("{}: text.bos_id/eos_id/pad_id are {}/{}/{} (an exporter before 1.3 copied them "
+                   "from the base's text_encoder/config.json); using the tokenizer's {}/{}/{}. "
+                   "Re-export the bundle with models/export.py to fix the file",
+                   manifestPath, manifest.bosId, manifest.eosId, manifest.padId, bos, eos, eos);
+    manifest.bosId = bos;
+    manifest.eosId = eos;
+    manifest.padId = eos;
+    manifest.specialIdsCorrected = true;
+}
+
 }  // namespace
+
+int findVocabId(const std::string& vocabJson, const std::string& token) {
+    const std::string key = "\"" + token + "\"";
+    size_t at = vocabJson.find(key);
+    if (at == std::string::npos) return -1;
+    at += key.size();
+    auto skipSpace = [&] {
+        while (at < vocabJson.size() && std::isspace(static_cast<unsigned char>(vocabJson[at]))) ++at;
+    };
+    skipSpace();
+    if (at >= vocabJson.size() || vocabJson[at] != ':') return -1;
+    ++at;
+    skipSpace();
+    int64_t id = 0;
+    size_t digits = 0;
+    while (at < vocabJson.size() && std::isdigit(static_cast<unsigned char>(vocabJson[at])) && digits < 9) {
+        id = id * 10 + (vocabJson[at++] - '0');
+        ++digits;
+    }
+    return digits == 0 ? -1 : int(id);
+}
 
 std::string BundleManifest::filePath(const std::string& name) const {
     auto it = files.find(name);
@@ -238,6 +285,7 @@ BundleManifest readBundleManifest(const std::string& dir) {
     }
     BundleManifest manifest = parseBundleManifest(root, folder.string(), manifestPath);
     manifest.manifestSha256 = sha256Hex(bytes);
+    useTokenizerSpecialIds(manifest, manifestPath);
     return manifest;
 }
 

@@ -36,10 +36,17 @@ cv::Size checkedSize(uint64_t width, uint64_t height, const char* format) {
     return {static_cast<int>(width), static_cast<int>(height)};
 }
 
+ImageHeader sized(ImageFormat format, cv::Size storedSize) {
+    ImageHeader header;
+    header.format = format;
+    header.storedSize = storedSize;
+    return header;
+}
+
 ImageHeader pngHeader(std::string_view b) {
     // IHDR must be the first chunk: signature, length 13, "IHDR", width, height (big-endian).
     if (b.size() < 33 || b.substr(12, 4) != "IHDR") bad("truncated or malformed PNG header");
-    return {ImageFormat::Png, checkedSize(png::readBigEndian32(b, 16), png::readBigEndian32(b, 20), "PNG"), 1};
+    return sized(ImageFormat::Png, checkedSize(png::readBigEndian32(b, 16), png::readBigEndian32(b, 20), "PNG"));
 }
 
 bool isStartOfFrame(uint8_t marker) {
@@ -55,7 +62,7 @@ int exifOrientation(std::string_view segment) {
 
 // Walks the marker segments up to the first scan, then requires an EOI marker after it.
 ImageHeader jpegHeader(std::string_view b) {
-    ImageHeader header{ImageFormat::Jpeg, {}, 1};
+    ImageHeader header = sized(ImageFormat::Jpeg, {});
     bool haveFrame = false;
     size_t pos = 2;
     while (true) {
@@ -70,11 +77,15 @@ ImageHeader jpegHeader(std::string_view b) {
         const std::string_view segment = b.substr(pos + 2, length - 2);
         pos += length;
         if (isStartOfFrame(marker) && !haveFrame) {
-            if (segment.size() < 5) bad("malformed JPEG frame header");
+            if (segment.size() < 6) bad("malformed JPEG frame header");
             header.storedSize = checkedSize(readBig16(segment, 3), readBig16(segment, 1), "JPEG");
+            header.jpegPrecision = static_cast<uint8_t>(segment[0]);
+            header.jpegComponents = static_cast<uint8_t>(segment[5]);
             haveFrame = true;
         } else if (marker == 0xE1 && header.exifOrientation == 1) {
             header.exifOrientation = exifOrientation(segment);
+        } else if (marker == 0xE2) {
+            header.jpegApp2.push_back(segment);
         } else if (marker == 0xDA) {
             if (!haveFrame) bad("malformed JPEG (scan before frame header)");
             // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker.
@@ -89,15 +100,15 @@ ImageHeader webpHeader(std::string_view b) {
     const std::string_view chunk = b.substr(12, 4);
     if (chunk == "VP8 ") {
         if (b.substr(23, 3) != "\x9D\x01\x2A") bad("malformed WebP (VP8) header");
-        return {ImageFormat::WebP, checkedSize(readLittle(b, 26, 2) & 0x3FFF, readLittle(b, 28, 2) & 0x3FFF, "WebP"), 1};
+        return sized(ImageFormat::WebP, checkedSize(readLittle(b, 26, 2) & 0x3FFF, readLittle(b, 28, 2) & 0x3FFF, "WebP"));
     }
     if (chunk == "VP8L") {
         if (static_cast<uint8_t>(b[20]) != 0x2F) bad("malformed WebP (VP8L) header");
         const uint32_t bits = readLittle(b, 21, 4);
-        return {ImageFormat::WebP, checkedSize((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1, "WebP"), 1};
+        return sized(ImageFormat::WebP, checkedSize((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1, "WebP"));
     }
     if (chunk == "VP8X") {
-        return {ImageFormat::WebP, checkedSize(readLittle(b, 24, 3) + 1ull, readLittle(b, 27, 3) + 1ull, "WebP"), 1};
+        return sized(ImageFormat::WebP, checkedSize(readLittle(b, 24, 3) + 1ull, readLittle(b, 27, 3) + 1ull, "WebP"));
     }
     bad("malformed WebP header");
 }
@@ -105,19 +116,19 @@ ImageHeader webpHeader(std::string_view b) {
 ImageHeader bmpHeader(std::string_view b) {
     const uint32_t dibSize = readLittle(b, 14, 4);
     if (dibSize == 12) {  // OS/2 BITMAPCOREHEADER: 16-bit sizes
-        return {ImageFormat::Bmp, checkedSize(readLittle(b, 18, 2), readLittle(b, 20, 2), "BMP"), 1};
+        return sized(ImageFormat::Bmp, checkedSize(readLittle(b, 18, 2), readLittle(b, 20, 2), "BMP"));
     }
     const auto width = static_cast<int32_t>(readLittle(b, 18, 4));
     const auto height = static_cast<int32_t>(readLittle(b, 22, 4));  // negative: top-down rows
     const auto absHeight = height < 0 ? -static_cast<int64_t>(height) : height;
-    return {ImageFormat::Bmp, checkedSize(width < 0 ? 0 : width, static_cast<uint64_t>(absHeight), "BMP"), 1};
+    return sized(ImageFormat::Bmp, checkedSize(width < 0 ? 0 : width, static_cast<uint64_t>(absHeight), "BMP"));
 }
 
 ImageHeader tiffHeader(std::string_view b) {
     const auto width = readTiffTag(b, 256);
     const auto height = readTiffTag(b, 257);
     if (!width || !height) bad("malformed TIFF header (no image size)");
-    return {ImageFormat::Tiff, checkedSize(*width, *height, "TIFF"), 1};
+    return sized(ImageFormat::Tiff, checkedSize(*width, *height, "TIFF"));
 }
 
 }  // namespace

@@ -2,11 +2,10 @@
 
 #include <optional>
 
-#include <zlib.h>
-
 #include "chiaro/core/atomic_file.h"
 #include "chiaro/core/error.h"
 #include "image/png_chunks.h"
+#include "image/zlib_codec.h"
 
 namespace chiaro::core {
 namespace {
@@ -51,24 +50,11 @@ std::string itxtChunk(const std::string& keyword, const std::string& text) {
 }
 
 std::string inflateText(std::string_view compressed) {
-    z_stream stream{};
-    if (inflateInit(&stream) != Z_OK) throw Error(ErrorCode::Failure, "png metadata: zlib init failed");
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-    stream.avail_in = static_cast<uInt>(compressed.size());
-    std::string out;
-    char buffer[16384];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        stream.next_out = reinterpret_cast<Bytef*>(buffer);
-        stream.avail_out = sizeof(buffer);
-        rc = inflate(&stream, Z_NO_FLUSH);
-        out.append(buffer, sizeof(buffer) - stream.avail_out);
-        if (out.size() > kMaxInflatedText) rc = Z_MEM_ERROR;
-        if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) rc = Z_DATA_ERROR;
+    try {
+        return inflateZlib(compressed, kMaxInflatedText);
+    } catch (const Error&) {
+        throw Error(ErrorCode::BadInput, "png: corrupt compressed text chunk");
     }
-    inflateEnd(&stream);
-    if (rc != Z_STREAM_END) throw Error(ErrorCode::BadInput, "png: corrupt compressed text chunk");
-    return out;
 }
 
 // Splits "keyword\0rest" and checks the keyword's length.

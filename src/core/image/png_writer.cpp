@@ -1,5 +1,5 @@
-// encodePng and savePng (declared in image_io.h): OpenCV writes the pixels, Chiaro adds the text
-// chunks, and the file is replaced atomically.
+// encodePng and savePng (declared in image_io.h): OpenCV writes the pixels, Chiaro adds the ICC
+// profile and text chunks, and the file is replaced atomically.
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -8,6 +8,9 @@
 #include "chiaro/core/atomic_file.h"
 #include "chiaro/core/error.h"
 #include "chiaro/image/image_io.h"
+#include "image/image_encode.h"
+#include "image/png_chunks.h"
+#include "image/zlib_codec.h"
 
 namespace chiaro::core {
 namespace {
@@ -27,29 +30,29 @@ cv::Mat toOpenCvOrder(const cv::Mat& image) {
     }
 }
 
-cv::Mat toDepth(const cv::Mat& image, int bitDepth) {
-    cv::Mat out;
-    if (bitDepth == 16 && image.depth() == CV_8U) image.convertTo(out, CV_16U, 257.0);
-    else if (bitDepth == 8 && image.depth() == CV_16U) image.convertTo(out, CV_8U, 1.0 / 257.0);
-    else out = image;
+// PNG 11.3.3.3: profile name, NUL, compression method 0, zlib stream; placed right after IHDR
+// (it must precede PLTE and IDAT).
+std::string insertIccChunk(const std::string& png, const std::string& iccProfile) {
+    constexpr size_t kIhdrEnd = 8 + 12 + 13;
+    std::string data("ICC profile\0\0", 13);
+    data += deflateZlib(iccProfile);
+    std::string out = png.substr(0, kIhdrEnd);
+    out += png::makeChunk("iCCP", data);
+    out.append(png, kIhdrEnd, std::string::npos);
     return out;
 }
 
 }  // namespace
 
 std::string encodePng(const cv::Mat& image, const PngWriteOptions& options) {
-    if (options.bitDepth != 8 && options.bitDepth != 16) {
-        throw Error(ErrorCode::Usage, "png: bit depth must be 8 or 16, not " + std::to_string(options.bitDepth));
-    }
-    if (image.empty() || (image.depth() != CV_8U && image.depth() != CV_16U)) {
-        throw Error(ErrorCode::Failure, "png: expects a non-empty 8-bit (or 16-bit) image");
-    }
-    const cv::Mat pixels = toDepth(toOpenCvOrder(image), options.bitDepth);
+    checkEncodable(image, options.bitDepth, options.iccProfile, "png");
+    const cv::Mat pixels = toBitDepth(toOpenCvOrder(image), options.bitDepth);
     std::vector<uchar> encoded;
     if (!cv::imencode(".png", pixels, encoded, {cv::IMWRITE_PNG_COMPRESSION, kPngCompression})) {
         throw Error(ErrorCode::Failure, "png: OpenCV could not encode the image");
     }
     std::string png(encoded.begin(), encoded.end());
+    if (!options.iccProfile.empty()) png = insertIccChunk(png, options.iccProfile);
     return options.metadata.empty() ? png : insertPngTextChunks(png, options.metadata);
 }
 

@@ -3,8 +3,11 @@
 namespace chiaro::core {
 namespace {
 
+constexpr uint16_t kTypeByte = 1;
+constexpr uint16_t kTypeAscii = 2;
 constexpr uint16_t kTypeShort = 3;
 constexpr uint16_t kTypeLong = 4;
+constexpr uint16_t kTypeUndefined = 7;
 constexpr size_t kEntrySize = 12;
 
 struct Reader {
@@ -22,15 +25,13 @@ struct Reader {
     }
 };
 
-}  // namespace
+struct Entry {
+    size_t offset;  // of the 12-byte IFD entry
+    uint32_t type;
+    uint32_t count;
+};
 
-bool hasTiffSignature(std::string_view tiff) {
-    return tiff.substr(0, 4) == std::string_view("II*\0", 4) || tiff.substr(0, 4) == std::string_view("MM\0*", 4);
-}
-
-std::optional<uint32_t> readTiffTag(std::string_view tiff, uint16_t tag) {
-    if (!hasTiffSignature(tiff)) return std::nullopt;
-    const Reader r{tiff, tiff[0] == 'I'};
+std::optional<Entry> findEntry(const Reader& r, uint16_t tag) {
     const auto ifd = r.read(4, 4);
     if (!ifd) return std::nullopt;
     const auto count = r.read(*ifd, 2);
@@ -41,14 +42,44 @@ std::optional<uint32_t> readTiffTag(std::string_view tiff, uint16_t tag) {
         const auto type = r.read(entry + 2, 2);
         const auto valueCount = r.read(entry + 4, 4);
         if (!entryTag || !type || !valueCount) return std::nullopt;
-        if (*entryTag != tag) continue;
-        if (*valueCount != 1) return std::nullopt;
-        // A single value sits left-justified in the 4-byte value field.
-        if (*type == kTypeShort) return r.read(entry + 8, 2);
-        if (*type == kTypeLong) return r.read(entry + 8, 4);
-        return std::nullopt;
+        if (*entryTag == tag) return Entry{entry, *type, *valueCount};
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+bool hasTiffSignature(std::string_view tiff) {
+    return tiff.substr(0, 4) == std::string_view("II*\0", 4) || tiff.substr(0, 4) == std::string_view("MM\0*", 4);
+}
+
+std::optional<uint32_t> readTiffTag(std::string_view tiff, uint16_t tag) {
+    if (!hasTiffSignature(tiff)) return std::nullopt;
+    const Reader r{tiff, tiff[0] == 'I'};
+    const auto entry = findEntry(r, tag);
+    if (!entry || entry->count != 1) return std::nullopt;
+    // A single value sits left-justified in the 4-byte value field.
+    if (entry->type == kTypeShort) return r.read(entry->offset + 8, 2);
+    if (entry->type == kTypeLong) return r.read(entry->offset + 8, 4);
+    return std::nullopt;
+}
+
+std::optional<std::string_view> readTiffTagBytes(std::string_view tiff, uint16_t tag) {
+    if (!hasTiffSignature(tiff)) return std::nullopt;
+    const Reader r{tiff, tiff[0] == 'I'};
+    const auto entry = findEntry(r, tag);
+    if (!entry || (entry->type != kTypeByte && entry->type != kTypeAscii && entry->type != kTypeUndefined)) {
+        return std::nullopt;
+    }
+    // Up to four bytes sit in the value field itself, more at the offset it holds.
+    size_t start = entry->offset + 8;
+    if (entry->count > 4) {
+        const auto offset = r.read(entry->offset + 8, 4);
+        if (!offset) return std::nullopt;
+        start = *offset;
+    }
+    if (start > tiff.size() || tiff.size() - start < entry->count) return std::nullopt;
+    return tiff.substr(start, entry->count);
 }
 
 }  // namespace chiaro::core

@@ -12,4 +12,8 @@ bool hasTiffSignature(std::string_view tiff);
 // The value of `tag` when it is a single SHORT or LONG in IFD0.
 std::optional<uint32_t> readTiffTag(std::string_view tiff, uint16_t tag);
 
+// The raw bytes of `tag` in IFD0 when its type is BYTE, ASCII or UNDEFINED (an ICC profile, a
+// description); a view into `tiff`. Nullopt when absent, of another type, or out of bounds.
+std::optional<std::string_view> readTiffTagBytes(std::string_view tiff, uint16_t tag);
+
 }  // namespace chiaro::core

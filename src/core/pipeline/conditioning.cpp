@@ -14,7 +14,7 @@ constexpr double kFeatherFraction = 0.006;
 
 cv::Mat regenerateMask(const RelightJob& job, cv::Size outSize) {
     if (job.mask.empty()) return cv::Mat(outSize, CV_8UC1, cv::Scalar(255));
-    return resizeAndCenterCrop(job.mask, outSize.width, outSize.height);
+    return fitToWorking(job.mask, outSize.width, outSize.height, job.crop);
 }
 
 // Feathering that only grows outward: where the result is 0 the photo is copied bit for bit.
@@ -49,6 +49,10 @@ cv::Mat transferDetail(const cv::Mat& generated, const cv::Mat& photo, const cv:
 }
 
 }  // namespace
+
+cv::Mat fitToWorking(const cv::Mat& image, int width, int height, bool crop) {
+    return crop ? resizeAndCenterCrop(image, width, height) : resizeWithoutCrop(image, width, height);
+}
 
 cv::Mat foregroundMatte(const RelightJob& job) {
     if (job.mask.empty()) return cv::Mat(job.image.size(), CV_8UC1, cv::Scalar(255));
@@ -100,9 +104,9 @@ cv::Mat finishOutput(const RelightJob& job, const cv::Mat& generated) {
     const cv::Size outSize = generated.size();
     cv::Mat result = generated;
     const bool needPhoto = job.keepUnmasked || job.detailPreserve > 0.0;
-    cv::Mat photo = needPhoto ? resizeAndCenterCrop(job.image, outSize.width, outSize.height) : cv::Mat();
+    cv::Mat photo = needPhoto ? fitToWorking(job.image, outSize.width, outSize.height, job.crop) : cv::Mat();
     if (job.detailPreserve > 0.0) {
-        cv::Mat subject = resizeAndCenterCrop(foregroundMatte(job), outSize.width, outSize.height);
+        cv::Mat subject = fitToWorking(foregroundMatte(job), outSize.width, outSize.height, job.crop);
         result = transferDetail(result, photo, subject, job.detailPreserve);
     }
     if (job.keepUnmasked) {
@@ -124,7 +128,7 @@ cv::Mat finishOutput(const RelightJob& job, const cv::Mat& generated) {
     }
     if (job.transparent) {
         cv::Mat alpha = job.mask.empty() ? cv::Mat(outSize, CV_8UC1, cv::Scalar(255))
-                                         : resizeAndCenterCrop(job.mask, outSize.width, outSize.height);
+                                         : fitToWorking(job.mask, outSize.width, outSize.height, job.crop);
         cv::Mat rgba;
         cv::merge(std::vector<cv::Mat>{result, alpha}, rgba);  // 3 + 1 channels -> RGBA
         result = rgba;

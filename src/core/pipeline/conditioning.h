@@ -8,6 +8,10 @@
 
 namespace chiaro::core {
 
+// The photo (or a mask) at the working size: IC-Light's resize_and_center_crop with `crop`, else
+// stretched to exactly W x H (by at most the rounding to 64 when W x H follows the photo's aspect).
+cv::Mat fitToWorking(const cv::Mat& image, int width, int height, bool crop);
+
 // The matte the model sees as "foreground": subject mode = the mask, inpaint mode = its inverse,
 // no mask = everything. CV_8UC1 at the photo's size.
 cv::Mat foregroundMatte(const RelightJob& job);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 #include <torch/cuda.h>
@@ -9,12 +10,14 @@
 #include "bundle/loaded_bundle.h"
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/image/pillow_resize.h"
 #include "chiaro/pipeline/compute_threads.h"
 #include "chiaro/text/clip_tokenizer.h"
 #include "chiaro/text/prompt_chunks.h"
 #include "conditioning.h"
 #include "diffusion_pass.h"
+#include "job_output.h"
 #include "pipeline/stage_error.h"
 #include "torch_bridge.h"
 
@@ -81,8 +84,9 @@ struct Engine::Impl {
     }
 
     // fc: the foreground latent; fbc: foreground and background latents side by side in channels.
-    torch::Tensor concatCond(const cv::Mat& fgFull, const cv::Mat& bgSource, int width, int height) {
-        cv::Mat fg = resizeAndCenterCrop(fgFull, width, height);
+    // The background is its own picture, so it is cropped to fill the working frame, as IC-Light does.
+    torch::Tensor concatCond(const cv::Mat& fgFull, const cv::Mat& bgSource, int width, int height, bool crop) {
+        cv::Mat fg = fitToWorking(fgFull, width, height, crop);
         if (bgSource.empty()) return vaeEncode({fg});
         cv::Mat bg = resizeAndCenterCrop(bgSource, width, height);
         auto both = vaeEncode({fg, bg});
@@ -142,13 +146,21 @@ RelightResult Engine::run(const RelightJob& job, const RunHooks& hooks, const Ca
     return result;
 }
 
-void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const CancelToken& cancel,
+void Engine::Impl::run(const RelightJob& request, const RunHooks& hooks, const CancelToken& cancel,
                        RelightResult& result) {
     if (!bundle) throw Error(ErrorCode::ModelBundle, "no model bundle is loaded");
     c10::InferenceMode guard;
     const auto start = Clock::now();
     const std::string& variant = bundle->manifest.variant;
-    RelightJob job = input;
+    RelightJob input = request;
+    const cv::Size working = resolvedWorkingSize(request);
+    input.width = working.width;
+    input.height = working.height;
+    validateJob(input, variant);
+    // The diffusion runs on the framed job (the --crop frame, an inpaint region); `input` keeps the
+    // user's photo for the output at its own size.
+    const FramedJob framed = frameJob(input);
+    RelightJob job = framed.job;
     validateJob(job, variant);
     setComputeThreads(options.threads);
     auto stage = [&](const std::string& s) { if (hooks.onStage) hooks.onStage(s); coreLog().debug("{}", s); };
@@ -175,7 +187,7 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     pass.context = context.to(bundle->device);
     pass.cfg = job.cfg;
     pass.latentShape = {1, bundle->manifest.latentChannels, job.height / 8, job.width / 8};
-    pass.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, job.width, job.height); });
+    pass.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, job.width, job.height, job.crop); });
     ++result.vaeEncodes;
     if (!lightImage.empty()) {
         pass.cleanLatent = torchStage("VAE encoder", [&] { return vaeEncode({lightImage}); });
@@ -215,7 +227,7 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     // 1.0) that is the same images at the same size, so pass2 keeps pass 1's latent (one VAE encode,
     // ~7 s at 512x512 on 2 CPU cores, saved; the encoder is deterministic).
     if (w2 != job.width || h2 != job.height) {
-        pass2.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, w2, h2); });
+        pass2.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, w2, h2, job.crop); });
         ++result.vaeEncodes;
     }
     progress.stepsBefore = passStepCount(pass);
@@ -226,13 +238,24 @@ void Engine::Impl::run(const RelightJob& input, const RunHooks& hooks, const Can
     torch::Tensor decoded = torchStage("VAE decoder", [&] { return vaeDecode(latent); });
     requireFinite(decoded, "the VAE decoder");
     cv::Mat generated = variant == "fbc" ? tensorToImageUnitScale(decoded[0]) : tensorToImage(decoded[0]);
-    result.image = finishOutput(job, generated);
-    result.job = jobToJson(job);
+    stage("output at " + outputSizeName(input.outputSize) + " size");
+    const auto finishStart = Clock::now();
+    FinishedOutput output = finishJob(input, framed, generated);
+    coreLog().debug("output {}x{} ({}-bit) composed in {:.2f} s", output.image.cols, output.image.rows,
+                    output.image.depth() == CV_16U ? 16 : 8, secondsSince(finishStart));
+    result.image = std::move(output.image);
+    result.iccProfile = std::move(output.iccProfile);
+    result.job = jobToJson(request);  // as asked (a side 0 = from the photo), so it replays on another photo
     result.job["variant"] = variant;
     result.job["bundle_sha256"] = bundle->manifest.manifestSha256;
-    result.job["output_size"] = {generated.cols, generated.rows};
+    result.job["working_size"] = {job.width, job.height};
+    result.job["generated_size"] = {generated.cols, generated.rows};
+    result.job["result_size"] = {result.image.cols, result.image.rows};
+    if (framed.region != framed.frame) {
+        result.job["inpaint_region"] = {framed.region.x, framed.region.y, framed.region.width, framed.region.height};
+    }
     result.job["version"] = CHIARO_VERSION;
-    result.infotext = jobInfotext(job, generated.cols, generated.rows, bundle->manifest.manifestSha256);
+    result.infotext = jobInfotext(input, result.image.cols, result.image.rows, bundle->manifest.manifestSha256);
     result.status = Status::success();
 }
 
@@ -288,14 +311,15 @@ Engine::StageTimes Engine::timeStages(int width, int height, int repeats) {
 }
 
 void saveRelightResult(const std::string& path, const RelightResult& result, int bitDepth) {
-    PngWriteOptions options;
-    options.bitDepth = bitDepth;
+    ImageWriteOptions options;
+    options.bitDepth = bitDepth != 0 ? bitDepth : (result.image.depth() == CV_16U ? 16 : 8);
+    options.iccProfile = result.iccProfile;
     // tEXt is Latin-1: prompts with other characters go to an iTXt chunk of the same keyword.
     const bool ascii = std::all_of(result.infotext.begin(), result.infotext.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     (ascii ? options.metadata.latin1 : options.metadata.utf8)["parameters"] = result.infotext;
     options.metadata.utf8["chiaro"] = result.job.dump();
-    savePng(path, result.image, options);
+    saveImage(path, result.image, options);
 }
 
 }  // namespace chiaro::core

@@ -1,9 +1,11 @@
 #include "chiaro/pipeline/relight_job.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
 #include "chiaro/core/error.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/image/pillow_resize.h"
 
 namespace chiaro::core {
@@ -46,12 +48,43 @@ cv::Size highresSize(int width, int height, double scale) {
             static_cast<int>(pythonRound(height * scale / 64.0) * 64)};
 }
 
-void validateJob(const RelightJob& job, const std::string& variant) {
+void setJobPhoto(RelightJob& job, const Photo& photo) {
+    job.image = photoToSrgb8(photo);
+    const bool same = photo.isSrgb() && photo.bitDepth() == 8;
+    job.original = same ? cv::Mat() : photo.pixels;
+    job.iccProfile = photo.iccProfile;
+}
+
+cv::Size resolvedWorkingSize(const RelightJob& job) {
+    if (job.width > 0 && job.height > 0) return {job.width, job.height};
+    const cv::Size photo = job.image.size();
+    if (job.width <= 0 && job.height <= 0) return workingSizeFor(photo);
+    const double aspect = photo.height > 0 ? static_cast<double>(photo.width) / photo.height : 0.8;
+    auto round64 = [](double side) {
+        return std::clamp(static_cast<int>(pythonRound(side / 64.0) * 64), kMinSide, kMaxSide);
+    };
+    if (job.width > 0) return {job.width, round64(job.width / aspect)};
+    return {round64(job.height * aspect), job.height};
+}
+
+void validateJob(const RelightJob& input, const std::string& variant) {
     auto usage = [](const std::string& what) { throw Error(ErrorCode::Usage, what); };
-    if (job.image.empty() || job.image.type() != CV_8UC3) usage("the job has no RGB image");
+    if (input.image.empty() || input.image.type() != CV_8UC3) usage("the job has no RGB image");
+    RelightJob job = input;  // a shallow copy: cv::Mat shares the pixels
+    const cv::Size working = resolvedWorkingSize(input);
+    job.width = working.width;
+    job.height = working.height;
     if (!job.mask.empty() && (job.mask.type() != CV_8UC1 || job.mask.size() != job.image.size())) {
         throw Error(ErrorCode::BadInput, "the mask must be a grey image of the photo's size");
     }
+    if (!job.original.empty() && ((job.original.type() != CV_8UC3 && job.original.type() != CV_16UC3) ||
+                                  job.original.size() != job.image.size())) {
+        usage("the original photo must be 8- or 16-bit RGB of the model image's size");
+    }
+    if (job.outputBitDepth != 0 && job.outputBitDepth != 8 && job.outputBitDepth != 16) {
+        usage("the output bit depth must be 8 or 16");
+    }
+    resolveOutputSize(job.outputSize, job.image.size(), job.image.size());  // over twice the photo: Usage
     for (int side : {job.width, job.height}) {
         if (side % 64 != 0) usage("width and height must be multiples of 64, got " + std::to_string(side));
         if (side < kMinSide || side > kMaxSide) {
@@ -118,6 +151,9 @@ nlohmann::json jobToJson(const RelightJob& job) {
         {"transparent", job.transparent},
         {"detail_preserve", job.detailPreserve},
         {"mask_source", job.maskSource},
+        {"crop", job.crop},
+        {"output_size", outputSizeName(job.outputSize)},
+        {"output_bit_depth", job.outputBitDepth},
     };
 }
 
@@ -167,6 +203,18 @@ void jobFromJson(const nlohmann::json& json, RelightJob& job) {
         get("transparent", job.transparent);
         get("detail_preserve", job.detailPreserve);
         get("mask_source", job.maskSource);
+        get("crop", job.crop);
+        get("output_bit_depth", job.outputBitDepth);
+        // Results written before issue #17 stored the pixel size here; they were working-size results.
+        if (json.contains("output_size")) {
+            const auto& size = json.at("output_size");
+            try {
+                job.outputSize = size.is_string() ? parseOutputSize(size.get<std::string>())
+                                                  : OutputSize{OutputSizeMode::Working, {}};
+            } catch (const Error& e) {
+                throw Error(ErrorCode::BadInput, std::string("malformed job JSON: ") + e.what());
+            }
+        }
     } catch (const nlohmann::json::exception& e) {
         throw Error(ErrorCode::BadInput, std::string("malformed job JSON: ") + e.what());
     }
@@ -185,6 +233,7 @@ std::string jobInfotext(const RelightJob& job, int outWidth, int outHeight, cons
     } else {
         out << "none";
     }
+    out << ", Working size: " << job.width << "x" << job.height;
     out << ", Lowres denoise: " << formatNumber(job.lowresDenoise) << ", Hires upscale: "
         << formatNumber(job.highresScale) << ", Denoising strength: " << formatNumber(job.highresDenoise)
         << ", Mode: " << modeName(job.mode) << ", Version: Chiaro " << CHIARO_VERSION;

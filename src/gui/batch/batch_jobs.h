@@ -24,7 +24,7 @@ struct BatchRequest {
     int sweep = 0;               // 0 = the shared light; N = N directions at the shared elevation
     core::RelightJob job;        // the shared parameters (no pixels)
     std::string bundleDir;
-    int bitDepth = 8;
+    int bitDepth = 0;            // of the output files: 8, 16, or 0 = each result's own (the photo's)
     std::map<std::string, BatchOverride> overrides;  // by absolute input path
 };
 

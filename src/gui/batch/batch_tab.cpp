@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -20,8 +21,10 @@
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/jobs/contact_sheet.h"
+#include "panels/output_size_box.h"
 #include "queue/queue_delegate.h"
 #include "queue/queue_model.h"
+#include "settings/app_settings.h"
 
 namespace chiaro::gui {
 namespace {
@@ -131,6 +134,19 @@ QWidget* BatchTab::buildOptions() {
     m_sweep->setSpecialValueText(tr("off (studio light)"));
     m_sweep->setToolTip(tr("Relight every photo from N directions around it at the studio's elevation"));
     form->addRow(tr("Light sweep"), m_sweep);
+    m_outputSize = new OutputSizeBox(box);
+    m_outputSize->setToolTip(tr("How big each result comes back (the crop follows the studio's choice)"));
+    form->addRow(tr("Output size"), m_outputSize);
+    {
+        QSettings settings;
+        m_outputSize->setOutputSize(OutputChoice::load(settings, QStringLiteral("batch")).outputSize());
+    }
+    connect(m_outputSize, &OutputSizeBox::changed, this, [this] {
+        QSettings settings;
+        OutputChoice choice = OutputChoice::load(settings, QStringLiteral("batch"));
+        choice.size = QString::fromStdString(core::outputSizeName(m_outputSize->outputSize()));
+        choice.save(settings, QStringLiteral("batch"));
+    });
     m_skipExisting = new QCheckBox(tr("Skip photos whose output exists"), box);
     m_skipExisting->setChecked(true);
     m_contactSheet = new QCheckBox(tr("Contact sheet at the end"), box);
@@ -203,6 +219,8 @@ int BatchTab::addToQueue() {
     request.options.skipExisting = m_skipExisting->isChecked();
     request.sweep = m_sweep->value();
     request.job = m_studioJob();
+    request.job.outputSize = m_outputSize->outputSize();
+    request.bitDepth = request.job.outputBitDepth;  // the app's setting; 0 = each photo's own
     request.bundleDir = m_bundleDir().toStdString();
     for (int r = 0; r < m_table->rowCount(); ++r) {
         const std::string path = m_table->item(r, 0)->data(Qt::UserRole).toString().toStdString();

@@ -2,7 +2,8 @@
 // The Batch tab: a folder of photos relit with one setup. Input folder (picked, typed or dropped;
 // recursive; file filter), output folder and naming pattern, mask source, the studio's current light
 // and prompt (a snapshot taken when the batch is queued), a light sweep, skip-existing, a per-image
-// table (include, light override "az,el", prompt override), and "Add to queue", which plans the batch
+// table (include, light override "az,el", prompt override), the output size (each photo's own by
+// default; remembered), and "Add to queue", which plans the batch
 // with core::planBatch and writes the jobs to the queue store. When every job of the batch has
 // finished, a summary (done, failed, time) is shown and, if asked, a contact sheet is written.
 #include <functional>
@@ -21,6 +22,7 @@ class QTableWidget;
 
 namespace chiaro::gui {
 
+class OutputSizeBox;
 class QueueModel;
 
 class BatchTab : public QWidget {
@@ -43,6 +45,7 @@ public:
     QLabel* summaryLabel() const { return m_summary; }
     QSpinBox* sweepSpin() const { return m_sweep; }
     QCheckBox* contactSheetBox() const { return m_contactSheet; }
+    OutputSizeBox* outputSizeBox() const { return m_outputSize; }
     QString contactSheetPath() const;
 
 private:
@@ -64,6 +67,7 @@ private:
     QSpinBox* m_sweep = nullptr;
     QCheckBox* m_skipExisting = nullptr;
     QCheckBox* m_contactSheet = nullptr;
+    OutputSizeBox* m_outputSize = nullptr;  // remembered in QSettings under "batch/"
     QTableWidget* m_table = nullptr;
     QLabel* m_summary = nullptr;
     std::string m_batchId;   // the last batch queued from this tab

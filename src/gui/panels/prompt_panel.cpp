@@ -15,12 +15,16 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "chiaro/pipeline/framing.h"
 #include "panels/background_slot.h"
+#include "panels/output_size_box.h"
 #include "panels/quick_prompts.h"
+#include "settings/app_settings.h"
 
 namespace chiaro::gui {
 namespace {
@@ -45,18 +49,9 @@ QSpinBox* sizeSpin(int value, QWidget* parent) {
     return spin;
 }
 
-int roundTo64(double value) {
-    return std::clamp(static_cast<int>(std::lround(value / kSizeStep)) * kSizeStep, 256, 2048);
-}
+const QString kOutputGroup = QStringLiteral("output");
 
 }  // namespace
-
-QSize matchedJobSize(QSize photo, int targetPixels) {
-    if (photo.isEmpty()) return {512, 640};
-    const double aspect = double(photo.width()) / photo.height();
-    const double height = std::sqrt(targetPixels / aspect);
-    return {roundTo64(height * aspect), roundTo64(height)};
-}
 
 PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
@@ -65,6 +60,18 @@ PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(buildSamplingBox());
     layout->addWidget(buildOutputBox());
     layout->addStretch(1);
+
+    QSettings settings;
+    const OutputChoice choice = OutputChoice::load(settings, kOutputGroup);
+    m_outputSize->setOutputSize(choice.outputSize());
+    m_crop->setChecked(choice.crop);
+    connect(m_outputSize, &OutputSizeBox::changed, this, &PromptPanel::saveOutputChoice);
+    connect(m_crop, &QCheckBox::toggled, this, [this] {
+        updatePhotoFrame();
+        saveOutputChoice();
+    });
+    for (QSpinBox* spin : {m_width, m_height})
+        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &PromptPanel::updatePhotoFrame);
 }
 
 QWidget* PromptPanel::buildPromptBox() {
@@ -136,10 +143,13 @@ QWidget* PromptPanel::buildSamplingBox() {
     stepsRow->addWidget(m_cfg);
     form->addRow(tr("Steps"), stepsRow);
 
-    m_width = sizeSpin(d.width, box);
-    m_height = sizeSpin(d.height, box);
+    const cv::Size fallback = core::workingSizeFor({512, 640});  // no photo yet: IC-Light's 512×640
+    m_width = sizeSpin(fallback.width, box);
+    m_height = sizeSpin(fallback.height, box);
+    m_width->setToolTip(tr("Working size: what the model generates at (multiples of 64)"));
+    m_height->setToolTip(m_width->toolTip());
     m_matchPhoto = new QCheckBox(tr("Match photo"), box);
-    m_matchPhoto->setToolTip(tr("Use the photo's aspect ratio at about 512×640 pixels"));
+    m_matchPhoto->setToolTip(tr("Work at the photo's aspect ratio at about 512×640 pixels"));
     m_matchPhoto->setChecked(true);
     auto* sizeRow = new QHBoxLayout;
     sizeRow->addWidget(m_width);
@@ -194,6 +204,14 @@ QWidget* PromptPanel::buildOutputBox() {
     m_detail->setRange(0, 100);
     m_detail->setToolTip(tr("Transfer the photo's fine detail back onto the result (0 = none)"));
     form->addRow(tr("Detail"), m_detail);
+    m_outputSize = new OutputSizeBox(box);
+    m_outputSize->setToolTip(tr("How big the result comes back"));
+    form->addRow(tr("Output size"), m_outputSize);
+    m_crop = new QCheckBox(tr("Crop to the working aspect"), box);
+    m_crop->setObjectName(QStringLiteral("cropToWorking"));
+    m_crop->setToolTip(tr("IC-Light's centre crop: cut the photo to the working size's aspect ratio.\n"
+                          "Off: nothing is cut off; the photo is only stretched by the rounding to 64 pixels."));
+    form->addRow(m_crop);
     return box;
 }
 
@@ -202,6 +220,7 @@ StudioMode PromptPanel::mode() const { return static_cast<StudioMode>(m_mode->cu
 void PromptPanel::setPhotoSize(QSize size) {
     m_photoSize = size;
     updateMatchedSize();
+    updatePhotoFrame();
 }
 
 void PromptPanel::updateMatchedSize() {
@@ -209,9 +228,29 @@ void PromptPanel::updateMatchedSize() {
     m_width->setEnabled(!match);
     m_height->setEnabled(!match);
     if (!match || m_photoSize.isEmpty()) return;
-    const QSize s = matchedJobSize(m_photoSize);
-    m_width->setValue(s.width());
-    m_height->setValue(s.height());
+    const cv::Size s = core::workingSizeFor({m_photoSize.width(), m_photoSize.height()});
+    m_width->setValue(s.width);
+    m_height->setValue(s.height);
+}
+
+// The frame the output size refers to: the photo, or its centre crop to the working aspect.
+void PromptPanel::updatePhotoFrame() {
+    QSize frame = m_photoSize;
+    if (m_crop->isChecked() && !frame.isEmpty()) {
+        const cv::Rect r = core::centerCropRect({frame.width(), frame.height()}, {m_width->value(), m_height->value()});
+        frame = QSize(r.width, r.height);
+    }
+    m_outputSize->setPhotoFrame(frame);
+}
+
+QString PromptPanel::outputProblem() const { return m_outputSize->problem(); }
+
+void PromptPanel::saveOutputChoice() const {
+    OutputChoice choice;
+    choice.size = QString::fromStdString(core::outputSizeName(m_outputSize->outputSize()));
+    choice.crop = m_crop->isChecked();
+    QSettings settings;
+    choice.save(settings, kOutputGroup);
 }
 
 void PromptPanel::setLastSeed(uint64_t seed) { m_lastSeed = seed; }
@@ -224,8 +263,11 @@ void PromptPanel::writeTo(core::RelightJob& job) {
     job.seed = static_cast<uint64_t>(m_seed->value());
     job.steps = m_steps->value();
     job.cfg = m_cfg->value();
-    job.width = m_width->value();
-    job.height = m_height->value();
+    const bool match = m_matchPhoto->isChecked();
+    job.width = match ? 0 : m_width->value();  // 0 x 0: fitted to the photo by the engine
+    job.height = match ? 0 : m_height->value();
+    job.crop = m_crop->isChecked();
+    job.outputSize = m_outputSize->outputSize();
     job.lowresDenoise = m_lowresDenoise->value();
     job.highresScale = m_highresScale->value();
     job.highresDenoise = m_highresDenoise->value();
@@ -247,9 +289,14 @@ void PromptPanel::readFrom(const core::RelightJob& job) {
     m_seed->setValue(static_cast<int>(std::min<uint64_t>(job.seed, INT_MAX)));
     m_steps->setValue(job.steps);
     m_cfg->setValue(job.cfg);
-    m_matchPhoto->setChecked(false);
-    m_width->setValue(job.width);
-    m_height->setValue(job.height);
+    const bool fitted = job.width <= 0 || job.height <= 0;  // the engine fitted it to the photo
+    m_matchPhoto->setChecked(fitted);
+    if (!fitted) {
+        m_width->setValue(job.width);
+        m_height->setValue(job.height);
+    }
+    m_crop->setChecked(job.crop);
+    m_outputSize->setOutputSize(job.outputSize);
     m_lowresDenoise->setValue(job.lowresDenoise);
     m_highresScale->setValue(job.highresScale);
     m_highresDenoise->setValue(job.highresDenoise);

@@ -1,8 +1,10 @@
 #pragma once
 // The generation parameters: prompt (with IC-Light's quick prompts), added and negative prompts,
-// seed, steps, CFG, size, denoise strengths, sampler, mode, the fbc background slot and the output
-// options. writeTo()/readFrom() map the widgets to a core::RelightJob's parameters (never pixels,
-// except the background image of the slot).
+// seed, steps, CFG, working size, denoise strengths, sampler, mode, the fbc background slot and the
+// output options (output size, crop; both remembered in QSettings under "output/"). writeTo()/readFrom()
+// map the widgets to a core::RelightJob's parameters (never pixels, except the background image of
+// the slot). "Match photo" writes width = height = 0: the engine fits the working size to the photo
+// (core::workingSizeFor), and the spin boxes show that size.
 #include <cstdint>
 
 #include <QSize>
@@ -22,6 +24,7 @@ class QSpinBox;
 namespace chiaro::gui {
 
 class BackgroundSlot;
+class OutputSizeBox;
 
 enum class StudioMode { Subject, Inpaint, MatchBackground };
 
@@ -34,8 +37,10 @@ public:
     void writeTo(core::RelightJob& job);
     // Shows a job's parameters (seed fixed, so "restore" reproduces the result).
     void readFrom(const core::RelightJob& job);
-    // The photo size "match photo" follows: the same aspect at about IC-Light's 512×640 pixel count.
+    // The photo's size: "match photo" shows core::workingSizeFor of it, "Photo" output names it.
     void setPhotoSize(QSize size);
+    // Why the output choice cannot run on this photo (a custom size over twice the photo), or empty.
+    QString outputProblem() const;
     // Remembers the seed of the last result for "Reuse seed".
     void setLastSeed(uint64_t seed);
     StudioMode mode() const;
@@ -44,6 +49,11 @@ public:
     BackgroundSlot* backgroundSlot() const { return m_background; }
     QCheckBox* randomSeedBox() const { return m_randomSeed; }
     QSpinBox* seedSpin() const { return m_seed; }
+    QCheckBox* matchPhotoBox() const { return m_matchPhoto; }
+    QSpinBox* widthSpin() const { return m_width; }
+    QSpinBox* heightSpin() const { return m_height; }
+    OutputSizeBox* outputSizeBox() const { return m_outputSize; }
+    QCheckBox* cropBox() const { return m_crop; }
 
 Q_SIGNALS:
     void modeChanged(chiaro::gui::StudioMode mode);
@@ -53,6 +63,8 @@ private:
     QWidget* buildSamplingBox();
     QWidget* buildOutputBox();
     void updateMatchedSize();
+    void updatePhotoFrame();
+    void saveOutputChoice() const;
 
     QPlainTextEdit* m_prompt = nullptr;
     QComboBox* m_quickLighting = nullptr;
@@ -76,12 +88,10 @@ private:
     QCheckBox* m_keepUnmasked = nullptr;
     QCheckBox* m_transparent = nullptr;
     QSlider* m_detail = nullptr;
+    OutputSizeBox* m_outputSize = nullptr;
+    QCheckBox* m_crop = nullptr;
     QSize m_photoSize;
     uint64_t m_lastSeed = 12345;
 };
-
-// "Match photo": the photo's aspect ratio at about `targetPixels`, both sides multiples of 64 in
-// 256..2048 (what validateJob accepts).
-QSize matchedJobSize(QSize photo, int targetPixels = 512 * 640);
 
 }  // namespace chiaro::gui

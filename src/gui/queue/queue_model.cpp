@@ -82,8 +82,13 @@ QImage QueueModel::thumbnail(const StoredJob& job) const {
 core::JobCost QueueModel::costOf(const StoredJob& job) {
     const nlohmann::json& p = job.spec.params;
     core::JobCost cost;
+    // 0 = fitted to the photo's aspect at IC-Light's pixel budget, which is what the cost depends on.
     cost.width = p.value("width", 512);
     cost.height = p.value("height", 640);
+    if (cost.width <= 0 || cost.height <= 0) {
+        cost.width = 512;
+        cost.height = 640;
+    }
     cost.steps = p.value("steps", 25);
     const double scale = p.value("highres_scale", 1.0);
     if (scale > 1.0) {

@@ -8,6 +8,7 @@
 
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/mask/grabcut.h"
 #include "chiaro/pipeline/relight_job.h"
 #include "chiaro/pipeline/subject_segmenter.h"
@@ -38,7 +39,7 @@ Loaded loadJob(const StoredJob& stored, const QString& bundleDir) {
     try {
         auto job = std::make_shared<core::RelightJob>();
         core::jobFromJson(stored.spec.params, *job);
-        job->image = core::loadImageRgb(stored.spec.inputPath);
+        core::setJobPhoto(*job, core::loadPhoto(stored.spec.inputPath));
         const auto batch = stored.spec.params.value(kBatchKey, nlohmann::json::object());
         const std::string method = batch.value("mask_method", "none");
         if (!stored.spec.maskPath.empty()) {
@@ -106,9 +107,11 @@ bool QueueRunner::startJob() {
         QTimer::singleShot(0, this, &QueueRunner::pump);
         return true;
     }
-    m_bitDepth = stored.spec.params.value(kBatchKey, nlohmann::json::object()).value("bit_depth", 8);
+    m_bitDepth = stored.spec.params.value(kBatchKey, nlohmann::json::object()).value("bit_depth", 0);  // 0: the result's own
     const AppSettings settings = m_settings();
-    const QString bundle = stored.spec.bundleDir.empty() ? settings.effectiveBundleDir()
+    // An imported pair (core::resolveModelSet): the segmenter's bundle for the mask, then the
+    // job's own variant once the job is loaded.
+    const QString bundle = stored.spec.bundleDir.empty() ? settings.segmenterBundleDir()
                                                          : QString::fromStdString(stored.spec.bundleDir);
     auto* watcher = new QFutureWatcher<Loaded>(this);
     connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, stored, bundle, settings] {
@@ -121,7 +124,8 @@ bool QueueRunner::startJob() {
             return finishJob(result);
         }
         m_clock.start();
-        m_requestId = m_host->submit(*loaded.job, bundle, settings.engineOptions(), loaded.segment);
+        const QString jobBundle = stored.spec.bundleDir.empty() ? settings.bundleDirFor(*loaded.job) : bundle;
+        m_requestId = m_host->submit(*loaded.job, jobBundle, settings.engineOptions(), loaded.segment);
     });
     watcher->setFuture(QtConcurrent::run(loadJob, stored, bundle));
     return true;

@@ -50,7 +50,7 @@ private:
     QTimer* m_timer = nullptr;
     int64_t m_jobId = 0;       // store id of the running queue job; 0 = none
     quint64 m_requestId = 0;   // its engine request id
-    int m_bitDepth = 8;
+    int m_bitDepth = 0;  // of the running job's output file; 0 = the result's own (the photo's)
     QElapsedTimer m_clock;
 };
 

@@ -1,6 +1,7 @@
 #include "settings/settings_dialog.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -13,14 +14,35 @@
 #include <QSpinBox>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "chiaro/bundle/model_set.h"
 #include "chiaro/core/paths.h"
+#include "settings/import_dialog.h"
 
 namespace chiaro::gui {
 namespace {
 
+// A bundle, or each bundle of an imported pair (fc, then fbc) with one combined verdict.
+core::BundleCheckReport checkModelFolder(const std::string& dir, const core::LoadOptions& options) {
+    const core::ModelSet set = core::resolveModelSet(dir);
+    if (std::filesystem::exists(std::filesystem::path(dir) / "manifest.json") || set.empty()) {
+        return core::checkBundle(dir, options);
+    }
+    core::BundleCheckReport combined;
+    std::vector<std::string> variants;
+    for (const std::string& bundle : {set.fc, set.fbc}) {
+        if (bundle.empty()) continue;
+        core::BundleCheckReport report = core::checkBundle(bundle, options);
+        if (!report.ok) return report;
+        variants.push_back(report.variant);
+        combined = report;
+    }
+    combined.variant = variants.size() == 2 ? variants[0] + " + " + variants[1] : variants.at(0);
+    return combined;
+}
+
 core::BundleCheckReport runCheck(const QString& dir, const core::LoadOptions& options) {
     try {
-        return core::checkBundle(dir.toStdString(), options);
+        return checkModelFolder(dir.toStdString(), options);
     } catch (const std::exception& e) {
         core::BundleCheckReport report;
         report.summary = e.what();
@@ -39,11 +61,15 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     m_bundleDir = new QLineEdit(settings.bundleDir, this);
     m_bundleDir->setPlaceholderText(QString::fromStdString(core::defaultModelsDir()));
     auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* import = new QPushButton(tr("Import…"), this);
+    import->setObjectName("importModels");
+    import->setToolTip(tr("Convert a Stable Diffusion 1.5 model and IC-Light files into bundles"));
     auto* check = new QPushButton(tr("Check"), this);
     check->setToolTip(tr("Verify the bundle like `chiaro-cli models check`"));
     auto* bundleRow = new QHBoxLayout;
     bundleRow->addWidget(m_bundleDir, 1);
     bundleRow->addWidget(browse);
+    bundleRow->addWidget(import);
     bundleRow->addWidget(check);
     form->addRow(tr("Model bundle"), bundleRow);
     m_verdict = new QLabel(tr("Not checked yet"), this);
@@ -52,6 +78,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     form->addRow(QString(), m_verdict);
     connect(browse, &QPushButton::clicked, this, [this] { browseFolder(m_bundleDir, tr("Model bundle folder")); });
     connect(check, &QPushButton::clicked, this, &SettingsDialog::checkBundleNow);
+    connect(import, &QPushButton::clicked, this, [this] { openImport()->open(); });
 
     m_device = new QComboBox(this);
     m_device->addItems({"auto", "cpu", "cuda"});
@@ -76,9 +103,13 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     form->addRow(tr("Auto-save folder"), outRow);
     connect(browseOut, &QPushButton::clicked, this, [this] { browseFolder(m_outputDir, tr("Output folder")); });
     m_bitDepth = new QComboBox(this);
+    m_bitDepth->setObjectName("bitDepth");
+    m_bitDepth->addItem(tr("Same as the photo"), 0);
     m_bitDepth->addItem(tr("8-bit PNG"), 8);
     m_bitDepth->addItem(tr("16-bit PNG"), 16);
-    m_bitDepth->setCurrentIndex(settings.bitDepth == 16 ? 1 : 0);
+    m_bitDepth->setToolTip(tr("Bit depth of saved results (PNG, or TIFF when the name ends in .tif): "
+                              "\"Same as the photo\" gives a 16-bit file for a 16-bit photo"));
+    m_bitDepth->setCurrentIndex(std::max(0, m_bitDepth->findData(settings.bitDepth)));
     form->addRow(tr("Bit depth"), m_bitDepth);
 
     m_queueResume = new QComboBox(this);
@@ -130,6 +161,16 @@ void SettingsDialog::checkBundleNow() {
 }
 
 QString SettingsDialog::verdictText() const { return m_verdict->text(); }
+
+ImportDialog* SettingsDialog::openImport() {
+    auto* dialog = new ImportDialog(settings().effectiveBundleDir(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::imported, this, [this](const QString& dir) {
+        m_bundleDir->setText(dir);  // selected: verified again here, and saved with OK
+        checkBundleNow();
+    });
+    return dialog;
+}
 
 void SettingsDialog::browseFolder(QLineEdit* edit, const QString& title) {
     const QString dir = QFileDialog::getExistingDirectory(this, title, edit->text());

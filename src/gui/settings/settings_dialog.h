@@ -14,6 +14,8 @@ class QSpinBox;
 
 namespace chiaro::gui {
 
+class ImportDialog;
+
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
@@ -24,6 +26,10 @@ public:
     // Runs checkBundle on the folder in the dialog; the verdict appears when done.
     void checkBundleNow();
     QString verdictText() const;
+    // The Import… button: an import dialog (deleted on close) whose imported folder becomes this
+    // dialog's bundle folder and is checked. Returned unopened (open() shows it).
+    ImportDialog* openImport();
+    QLineEdit* bundleDirEdit() const { return m_bundleDir; }
     QComboBox* queueResumeBox() const { return m_queueResume; }
     bool isChecking() const { return m_check.isRunning(); }
 

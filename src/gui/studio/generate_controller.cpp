@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QProgressBar>
 
+#include "chiaro/bundle/model_set.h"
 #include "chiaro/core/logging.h"
 #include "image_bridge.h"
 #include "result/compare_view.h"
@@ -20,9 +21,10 @@ GenerateController::GenerateController(const GenerateViews& views, QObject* pare
     connect(m_host, &EngineHost::progressed, this, [this](quint64 id, int step, int total, double elapsed, double eta) {
         if (m_jobs.count(id)) onProgress(id, step, total, elapsed, eta);
     });
-    connect(m_host, &EngineHost::finished, this, [this](quint64 id, const RelightResultPtr& result) {
-        if (m_jobs.erase(id)) onFinished(id, result);
-    });
+    connect(m_host, &EngineHost::finished, this,
+            [this](quint64 id, const RelightResultPtr& result, const QImage& display) {
+                if (m_jobs.erase(id)) onFinished(id, result, display);
+            });
     connect(m_host, &EngineHost::stageChanged, this, [this](quint64 id, const QString& message) {
         if (m_jobs.count(id)) Q_EMIT statusMessage(message);
     });
@@ -36,14 +38,15 @@ GenerateController::GenerateController(const GenerateViews& views, QObject* pare
 GenerateController::~GenerateController() = default;
 
 bool GenerateController::bundlePresent(const QString& bundleDir) {
-    return QFileInfo(QDir(bundleDir).filePath("manifest.json")).isFile();
+    return !core::resolveModelSet(bundleDir.toStdString()).empty();  // a bundle or an imported pair
 }
 
 QString GenerateController::missingModelsText(const QString& bundleDir) {
-    return tr("No model bundle in %1.\nThe instant preview works without models; to generate, "
-              "export a bundle once (README, \"Getting models\"): download an SD 1.5 checkpoint and "
-              "iclight_sd15_fc.safetensors, run models/export.py --out %1, or pick another folder in "
-              "Settings (Ctrl+,).").arg(bundleDir);
+    return tr("<b>No models yet</b> in %1.<br>The instant preview works without them. To generate, "
+              "<a href=\"chiaro:import\">import models…</a> (Relight › Import Models…): pick a "
+              "Stable Diffusion 1.5 model and the IC-Light file(s) you downloaded, and Chiaro converts "
+              "them once (README, \"Getting models\"). Or choose another folder in Settings (Ctrl+,).")
+        .arg(bundleDir.toHtmlEscaped());
 }
 
 void GenerateController::showNotice(const QString& text) {
@@ -53,7 +56,7 @@ void GenerateController::showNotice(const QString& text) {
 
 quint64 GenerateController::submit(const core::RelightJob& job) {
     const bool wasBusy = isBusy();
-    const quint64 id = m_host->submit(job, m_settings.effectiveBundleDir(), m_settings.engineOptions());
+    const quint64 id = m_host->submit(job, m_settings.bundleDirFor(job), m_settings.engineOptions());
     m_jobs.insert(id);
     if (!wasBusy) {
         m_views.progress->setRange(0, 0);  // busy indicator until the first step arrives
@@ -103,7 +106,7 @@ void GenerateController::onProgress(quint64, int step, int total, double elapsed
                                     .arg(elapsed, 0, 'f', 0).arg(eta, 0, 'f', 0));
 }
 
-void GenerateController::onFinished(quint64 id, const RelightResultPtr& result) {
+void GenerateController::onFinished(quint64 id, const RelightResultPtr& result, const QImage& display) {
     const auto variant = m_variantCells.find(id);
     const int cell = variant == m_variantCells.end() ? -1 : variant->second;
     if (variant != m_variantCells.end()) m_variantCells.erase(variant);
@@ -123,11 +126,17 @@ void GenerateController::onFinished(quint64 id, const RelightResultPtr& result) 
         if (cell >= 0) m_views.variants->setFailed(cell, message);
         return;
     }
-    HistoryEntry entry{result, matToQImage(result->image), QString()};
+    HistoryEntry entry{result, display, QString()};  // display: made on the engine thread
     const int index = m_views.history->add(entry);  // selects it, which shows it in the compare view
     if (cell >= 0) m_views.variants->setResult(cell, entry.image);
     autoSave(index);
-    Q_EMIT statusMessage(tr("Done in %1 s").arg(result->seconds, 0, 'f', 1));
+    if (display.isNull()) {
+        Q_EMIT statusMessage(tr("Done in %1 s, but the result cannot be shown (see the log); it can still be saved")
+                                 .arg(result->seconds, 0, 'f', 1));
+    } else {
+        Q_EMIT statusMessage(tr("Done in %1 s · %2 × %3").arg(result->seconds, 0, 'f', 1)
+                                 .arg(result->image.cols).arg(result->image.rows));
+    }
     Q_EMIT resultAdded(index);
 }
 

@@ -61,7 +61,7 @@ Q_SIGNALS:
 private:
     quint64 submit(const core::RelightJob& job);
     void onProgress(quint64 id, int step, int total, double elapsed, double eta);
-    void onFinished(quint64 id, const RelightResultPtr& result);
+    void onFinished(quint64 id, const RelightResultPtr& result, const QImage& display);
     void autoSave(int index);
     void showNotice(const QString& text);
 

@@ -30,6 +30,7 @@
 #include "result/compare_view.h"
 #include "result/history_strip.h"
 #include "result/variants_sheet.h"
+#include "settings/import_dialog.h"
 #include "settings/settings_dialog.h"
 #include "studio/drop_router.h"
 #include "studio/generate_controller.h"
@@ -47,6 +48,10 @@ Studio::Studio(QMainWindow* window, std::function<bool(const QString&)> openPhot
     m_generator = new GenerateController(
         GenerateViews{m_compare, m_history, m_variants, m_progress, m_notice}, this);
     m_generator->setSettings(m_settings);
+    if (!m_settings.hasModels()) {  // first run: say where models come from before Generate is tried
+        m_notice->setText(GenerateController::missingModelsText(m_settings.effectiveBundleDir()));
+        m_notice->setVisible(true);
+    }
     buildMenus();
 
     connect(m_light, &LightPanel::lightChanged, this, [this](const core::LightSettings& light) {
@@ -84,9 +89,12 @@ Studio::~Studio() = default;
 
 void Studio::showStatus(const QString& message) { m_window->statusBar()->showMessage(message, 8000); }
 
-void Studio::setPhoto(const QString& path, const QImage& photo) {
-    m_photo = photo.convertToFormat(QImage::Format_RGB888);
-    m_photoRgb = qImageToRgbMat(m_photo);
+void Studio::setPhoto(const QString& path, const QImage& photo) { setPhoto(path, LoadedPhoto::fromImage(photo)); }
+
+void Studio::setPhoto(const QString& path, const LoadedPhotoPtr& photo) {
+    m_loaded = photo;
+    m_photo = photo->view;
+    m_photoRgb = photo->pixels.image;
     m_mask = m_maskProvider ? m_maskProvider() : cv::Mat();  // e.g. a <name>_mask.png found beside it
     if (m_mask.empty() || m_mask.size() != m_photoRgb.size() || cv::countNonZero(m_mask > 127) == 0) m_mask.release();
     m_maskSource = m_mask.empty() ? "none" : "file";
@@ -124,7 +132,12 @@ void Studio::updatePreviewSource() {
 
 core::RelightJob Studio::baseJob() const {
     core::RelightJob job;
-    job.image = m_photoRgb;
+    if (m_loaded) {  // as core::setJobPhoto filled it when the photo was decoded
+        job.image = m_loaded->pixels.image;
+        job.original = m_loaded->pixels.original;
+        job.iccProfile = m_loaded->pixels.iccProfile;
+    }
+    job.outputBitDepth = m_settings.bitDepth;
     job.mask = m_mask;
     job.maskSource = m_maskSource.toStdString();
     job.light = m_light->settings();
@@ -135,12 +148,23 @@ core::RelightJob Studio::jobParameters() {
     core::RelightJob job;
     job.light = m_light->settings();
     m_prompt->writeTo(job);
+    job.outputBitDepth = m_settings.bitDepth;
     job.background.release();  // pixels stay out of queued parameters
     return job;
 }
 
+bool Studio::refuseOutput() {
+    const QString problem = m_prompt->outputProblem();
+    if (problem.isEmpty()) return false;
+    m_notice->setText(tr("Cannot generate: %1").arg(problem));
+    m_notice->setVisible(true);
+    showStatus(tr("Cannot generate: %1").arg(problem));
+    return true;
+}
+
 void Studio::generate() {
     if (m_photoRgb.empty()) return showStatus(tr("Open a photo first"));
+    if (refuseOutput()) return;
     core::RelightJob job = baseJob();
     m_prompt->writeTo(job);
     if (m_generator->generate(job) && m_tabs) m_tabs->setCurrentWidget(m_compare);
@@ -148,6 +172,7 @@ void Studio::generate() {
 
 void Studio::generateVariants(int count) {
     if (m_photoRgb.empty()) return showStatus(tr("Open a photo first"));
+    if (refuseOutput()) return;
     core::RelightJob job = baseJob();
     m_prompt->writeTo(job);  // one seed for the whole sheet
     const double elevation = job.light.direction ? job.light.direction->elevation : 0.0;
@@ -271,8 +296,11 @@ bool Studio::saveAs(const QString& path) { return m_generator->save(path); }
 void Studio::saveWithDialog() {
     if (m_history->currentEntry() < 0) return showStatus(tr("No result to save yet"));
     const QString path = QFileDialog::getSaveFileName(m_window, tr("Save result"), m_settings.outputDir,
-                                                      tr("PNG image (*.png)"));
-    if (!path.isEmpty()) saveAs(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png");
+                                                      tr("PNG image (*.png);;TIFF image (*.tif *.tiff)"));
+    if (path.isEmpty()) return;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool known = suffix == "png" || suffix == "tif" || suffix == "tiff";
+    saveAs(known ? path : path + ".png");  // saveRelightResult writes TIFF for .tif / .tiff
 }
 
 void Studio::applySettings(const AppSettings& settings) {
@@ -281,6 +309,18 @@ void Studio::applySettings(const AppSettings& settings) {
     QSettings qsettings;
     m_settings.save(qsettings);
     Q_EMIT settingsApplied(m_settings);
+}
+
+void Studio::openImport() {
+    ImportDialog dialog(m_settings.effectiveBundleDir(), m_window);
+    connect(&dialog, &ImportDialog::imported, this, [this](const QString& dir) {
+        AppSettings settings = m_settings;
+        settings.bundleDir = dir;
+        applySettings(settings);
+        m_notice->setVisible(false);
+        showStatus(tr("Models imported into %1").arg(dir));
+    });
+    dialog.exec();
 }
 
 void Studio::openSettings() {

@@ -17,6 +17,7 @@
 #include "chiaro/pipeline/relight_job.h"
 #include "settings/app_settings.h"
 #include "studio/drop_router.h"
+#include "worker/photo_loader.h"
 
 class QLabel;
 class QMainWindow;
@@ -44,7 +45,10 @@ public:
     Studio(QMainWindow* window, std::function<bool(const QString&)> openPhoto);
     ~Studio() override;
 
-    // The main window opened a photo (RGB). Resets the history and prepares the instant preview.
+    // The main window opened a photo (decoded off the UI thread by PhotoLoader). Keeps the file's own
+    // pixels and profile for Generate, resets the history and prepares the instant preview.
+    void setPhoto(const QString& path, const LoadedPhotoPtr& photo);
+    // The same for an 8-bit sRGB image (tests, stand-in windows).
     void setPhoto(const QString& path, const QImage& photo);
     // The subject mask changed (CV_8UC1, photo size; empty = none). `source` goes into the metadata.
     void setMask(const cv::Mat& mask, const QString& source = "painted");
@@ -98,11 +102,18 @@ private:
     void buildMenus();
     QWidget* buildGenerateBox(QWidget* parent);
     core::RelightJob baseJob() const;
+    bool refuseOutput();  // a custom output size the photo cannot take: says why, returns true
     void updatePreviewSource();
     void showHistoryEntry(int index);
     void estimateLight();
     void pasteImage();
     void openSettings();
+public:
+    // Relight › Import Models… and the first-run notice's link: the import dialog; an imported
+    // model folder becomes the settings' bundle folder.
+    void openImport();
+
+private:
     void saveWithDialog();
     void rebuildRecentMenu();
     void showStatus(const QString& message);
@@ -126,6 +137,7 @@ private:
     QProgressBar* m_progress = nullptr;
     QMenu* m_recentMenu = nullptr;
     QImage m_photo;
+    LoadedPhotoPtr m_loaded;  // the photo as its file has it, and the job pixels made from it
     cv::Mat m_photoRgb;
     cv::Mat m_mask;
     QString m_maskSource = "none";

@@ -110,7 +110,10 @@ QWidget* Studio::buildGenerateBox(QWidget* parent) {
     layout->addLayout(buttons);
     m_notice = new QLabel(box);
     m_notice->setWordWrap(true);
-    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    connect(m_notice, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == "chiaro:import") openImport();
+    });
     m_notice->setStyleSheet("QLabel { background: #4a3b1c; color: #f3e3b5; padding: 6px; border-radius: 3px; }");
     m_notice->setVisible(false);
     layout->addWidget(m_notice);
@@ -167,6 +170,7 @@ void Studio::buildMenus() {
     QAction* estimate = relight->addAction(tr("&Estimate Light from Photo"), this, &Studio::estimateLight);
     estimate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     relight->addSeparator();
+    relight->addAction(tr("&Import Models…"), this, &Studio::openImport);
     QAction* settings = relight->addAction(tr("&Settings…"), this, &Studio::openSettings);
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     settings->setMenuRole(QAction::PreferencesRole);

@@ -19,10 +19,10 @@ EngineHost::EngineHost(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::previewReady, this, &EngineHost::previewReady);
     connect(m_worker, &EngineWorker::failed, this, &EngineHost::failed);
     connect(m_worker, &EngineWorker::finished, this,
-            [this](quint64 id, const RelightResultPtr& result) {
+            [this](quint64 id, const RelightResultPtr& result, const QImage& display) {
                 m_tokens.erase(id);
                 if (m_running == id) m_running = 0;
-                Q_EMIT finished(id, result);
+                Q_EMIT finished(id, result, display);
             });
     connect(m_worker, &EngineWorker::segmentDone, this, [this](quint64 id, const QImage& matte, const QString& error) {
         m_tokens.erase(id);

@@ -49,7 +49,7 @@ Q_SIGNALS:
     void stageChanged(quint64 id, const QString& message);
     void progressed(quint64 id, int step, int totalSteps, double elapsed, double eta);
     void previewReady(quint64 id, const QImage& preview);
-    void finished(quint64 id, const chiaro::gui::RelightResultPtr& result);
+    void finished(quint64 id, const chiaro::gui::RelightResultPtr& result, const QImage& display);
     void failed(quint64 id, const QString& message);
     void segmented(quint64 id, const QImage& matte);  // Grayscale8, the photo's size, 255 = subject
 

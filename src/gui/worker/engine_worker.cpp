@@ -101,11 +101,19 @@ void EngineWorker::segment(const SegmentRequest& request) {
 void EngineWorker::run(const EngineRequest& request) {
     Q_EMIT started(request.id);
     auto result = std::make_shared<core::RelightResult>(execute(request));
+    QImage display;  // null when it cannot be shown: the result itself is still good to save
+    if (result->status.ok()) {
+        try {
+            display = displayImage(result->image, result->iccProfile);
+        } catch (const std::exception& e) {
+            core::namedLogger("gui")->warn("engine: job {}: the result cannot be shown: {}", request.id, e.what());
+        }
+    }
     if (!result->status.ok() && result->status.code != core::ErrorCode::Cancelled) {
         core::namedLogger("gui")->warn("engine: job {} failed: {}", request.id, result->status.message);
         Q_EMIT failed(request.id, QString::fromStdString(result->status.message));
     }
-    Q_EMIT finished(request.id, result);
+    Q_EMIT finished(request.id, result, display);
 }
 
 }  // namespace chiaro::gui

@@ -4,7 +4,8 @@
 // model bundle is loaded once and reused; it is reloaded only when the folder or the device options
 // change. No exception leaves run(): failures come back in the result's status and as failed().
 // It also owns the optional subject segmenter (segmenter.pt), loaded on first use and reloaded only
-// when the bundle or the device changes; segment() reports through segmentDone().
+// when the bundle or the device changes; segment() reports through segmentDone(). A finished result
+// comes with its display image (displayImage in image_bridge.h), made here, not on the UI thread.
 #include <memory>
 
 #include <QImage>
@@ -31,7 +32,9 @@ Q_SIGNALS:
     void stageChanged(quint64 id, const QString& message);
     void progressed(quint64 id, int step, int totalSteps, double elapsed, double eta);
     void previewReady(quint64 id, const QImage& preview);
-    void finished(quint64 id, const chiaro::gui::RelightResultPtr& result);
+    // `display`: the result for the screen (8-bit sRGB, converted on the engine thread: a 16-bit,
+    // 24-megapixel result in another colour space costs too much for the UI thread); null on failure.
+    void finished(quint64 id, const chiaro::gui::RelightResultPtr& result, const QImage& display);
     void failed(quint64 id, const QString& message);
     // Grayscale8 matte of the photo's size (255 = subject) and an empty error; on failure a null
     // matte and the reason; on cancel a null matte and "cancelled".

@@ -154,3 +154,52 @@ TEST_CASE("concat_channels must agree with the variant", "[bundle]") {
     CHECK_THAT(errorAfterEdit([](json& m) { m["variant"] = "fcon"; }),
                Catch::Contains("'variant' is 'fcon', expected 'fc' or 'fbc'"));
 }
+
+// Issue #18: the real SD1.5 folders' text_encoder/config.json says bos 0 / eos 2 / pad 1, and older
+// exporters copied that into the manifest. The ids come from the bundle's vocab.json instead.
+TEST_CASE("special token ids come from the tokenizer's vocabulary, not a wrong manifest", "[bundle]") {
+    test::TempDir dir;
+    json manifest = test::writeSyntheticBundle(dir.path());
+    {
+        std::ofstream vocab(dir.path() + "/tokenizer/vocab.json", std::ios::binary | std::ios::trunc);
+        vocab << R"({"!":0,"a</w>":320,"<|startoftext|>": 49406,"<|endoftext|>" :49407})";
+    }
+    manifest["text"]["bos_id"] = 0;
+    manifest["text"]["eos_id"] = 2;
+    manifest["text"]["pad_id"] = 1;
+    test::writeManifest(dir.path(), manifest);
+    core::BundleManifest m = core::readBundleManifest(dir.path());
+    CHECK(m.bosId == 49406);
+    CHECK(m.eosId == 49407);
+    CHECK(m.padId == 49407);
+    CHECK(m.specialIdsCorrected);
+
+    manifest["text"]["bos_id"] = 49406;
+    manifest["text"]["eos_id"] = 49407;
+    manifest["text"]["pad_id"] = 49407;
+    test::writeManifest(dir.path(), manifest);
+    core::BundleManifest good = core::readBundleManifest(dir.path());
+    CHECK(good.bosId == 49406);
+    CHECK(good.padId == 49407);
+    CHECK_FALSE(good.specialIdsCorrected);
+}
+
+TEST_CASE("a vocabulary without the special tokens leaves the manifest's ids", "[bundle]") {
+    test::TempDir dir;
+    json manifest = test::writeSyntheticBundle(dir.path());  // vocab.json: random bytes
+    manifest["text"]["bos_id"] = 7;
+    test::writeManifest(dir.path(), manifest);
+    core::BundleManifest m = core::readBundleManifest(dir.path());
+    CHECK(m.bosId == 7);
+    CHECK_FALSE(m.specialIdsCorrected);
+    fs::remove(dir.path() + "/tokenizer/vocab.json");
+    CHECK(core::readBundleManifest(dir.path()).bosId == 7);
+}
+
+TEST_CASE("findVocabId reads compact and spaced vocab.json entries", "[bundle]") {
+    CHECK(core::findVocabId(R"({"<|endoftext|>":49407})", "<|endoftext|>") == 49407);
+    CHECK(core::findVocabId("{\n  \"<|startoftext|>\" : 12,\n}", "<|startoftext|>") == 12);
+    CHECK(core::findVocabId(R"({"x<|endoftext|>":3})", "<|endoftext|>") == -1);
+    CHECK(core::findVocabId(R"({"<|endoftext|>":"3"})", "<|endoftext|>") == -1);
+    CHECK(core::findVocabId("", "<|endoftext|>") == -1);
+}

@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "image_fixtures.h"
 #include "test_support.h"
 
@@ -134,10 +135,20 @@ TEST_CASE("loadImageAny keeps alpha; loadImageRgb drops it", "[image][io]") {
 
 TEST_CASE("the shared photos load at their real size", "[image][io]") {
     const std::string dir = test::sharedDir() + "/data/photos/";
+    // astronaut and chelsea carry HP's sRGB profile (treated as sRGB), rocket an Adobe RGB one.
     for (const char* name : {"astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"}) {
         INFO(name);
         const cv::Mat image = core::loadImageRgb(dir + name);
         CHECK(image.size() == core::probeImageSize(dir + name));
-        CHECK(maxDifference(image, openCvRgb(dir + name)) == 0);
+        const core::Photo photo = core::loadPhoto(dir + name);
+        CHECK(maxDifference(photo.pixels, openCvRgb(dir + name)) == 0);
+        if (std::string(name) == "rocket.jpg") {
+            CHECK(photo.colourSpace == "Adobe RGB (1998)");
+            CHECK(maxDifference(image, core::photoToSrgb8(photo)) == 0);
+            CHECK(maxDifference(image, openCvRgb(dir + name)) > 10);
+        } else {
+            CHECK(photo.isSrgb());
+            CHECK(maxDifference(image, openCvRgb(dir + name)) == 0);
+        }
     }
 }

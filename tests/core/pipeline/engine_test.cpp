@@ -48,6 +48,7 @@ bool identical(const cv::Mat& a, const cv::Mat& b) {
 TEST_CASE("fc relight gives a finite, non-constant image of the high-resolution size", "[pipeline]") {
     RelightJob job = smallJob();
     job.highresScale = 1.5;
+    job.outputSize = {core::OutputSizeMode::Working, {}};  // the diffusion's own size (IC-Light's output)
     auto result = engineFor("tiny_fc").run(job, {}, core::CancelToken());
     REQUIRE(result.status.ok());
     CHECK(result.image.type() == CV_8UC3);

@@ -1,0 +1,67 @@
+#pragma once
+// Settings › Import models…: pick the SD 1.5 base (folder or file), one or two IC-Light files and
+// an optional segmenter / VAE / vocabulary (Browse, or drop files and folders onto a field or
+// anywhere on the dialog), then Import runs the exporter with a progress bar and Cancel. The
+// exporter's error is shown in its own words. On success imported() carries the model folder and
+// the dialog closes; the caller selects that folder.
+#include <QDialog>
+
+#include "chiaro/bundle/model_import.h"
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace chiaro::gui {
+
+class ImportRunner;
+
+class ImportDialog : public QDialog {
+    Q_OBJECT
+public:
+    enum class Field { Base, IcLight, IcLight2, Segmenter, Vae, Vocab, Out };
+
+    explicit ImportDialog(const QString& outDir, QWidget* parent = nullptr);
+    ~ImportDialog() override;
+
+    QLineEdit* field(Field which) const;
+    QProgressBar* progressBar() const { return m_progress; }
+    QPushButton* importButton() const { return m_import; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QString statusText() const;
+    QString errorText() const;
+    bool isRunning() const;
+    core::ImportRequest request() const;
+    // Puts a dropped path where it belongs: a diffusers folder or checkpoint -> base, an IC-Light
+    // file -> the first free IC-Light field, other .safetensors -> segmenter; returns the field.
+    Field routeDroppedPath(const QString& path);
+    void startImport();
+
+Q_SIGNALS:
+    void imported(const QString& modelDir);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void reject() override;
+
+private:
+    QLineEdit* addPathRow(Field which, const QString& label, const QString& placeholder, bool folder, bool file);
+    void browse(Field which, bool folder);
+    void setRunning(bool running);
+    void onFinished(bool ok, bool cancelled, const QString& message, const QString& outDir);
+    void showError(const QString& message);
+
+    QLineEdit* m_fields[7] = {};
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_error = nullptr;
+    QPushButton* m_import = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QWidget* m_form = nullptr;
+    ImportRunner* m_runner = nullptr;
+};
+
+}  // namespace chiaro::gui
