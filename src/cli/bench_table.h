@@ -43,6 +43,7 @@ namespace chiaro::cli {
 
 std::vector<BenchRow> benchLightModel(const BenchOptions& options);   // bench_light.cpp
 std::vector<BenchRow> benchEngine(const BenchOptions& options);       // bench_engine.cpp
+std::vector<BenchRow> benchFullResolution(const BenchOptions& options);  // bench_fullres.cpp
 // "floor" rows: FLOPs of each UNet size from the manifest and the time they take at `rate`.
 std::vector<BenchRow> benchFloorRows(const BenchOptions& options, const core::DenseRate& rate);
 // Median milliseconds of PyTorch eager per options.unetSizes entry (bench_eager.cpp); throws on failure.

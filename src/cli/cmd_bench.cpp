@@ -99,7 +99,10 @@ int runBench(const Args& args) {
     options.optimizeCpu = parser.isSet("optimize-cpu");
     if (parser.isSet("flops-only")) return printFlops(options);
 
-    std::vector<BenchRow> rows = benchLightModel(options);
+    // Full-resolution rows first: their peak-memory figures need a process not yet grown by the engine.
+    std::vector<BenchRow> rows = benchFullResolution(options);
+    const auto light = benchLightModel(options);
+    rows.insert(rows.end(), light.begin(), light.end());
     if (!parser.isSet("light-only")) {
         auto engine = benchEngine(options);
         rows.insert(rows.end(), engine.begin(), engine.end());

@@ -30,6 +30,7 @@
 #include "queue/queue_model.h"
 #include "studio/generate_controller.h"
 #include "studio/studio.h"
+#include "../core/bundle/synthetic_bundle.h"  // tests/core/bundle
 #include "test_support.h"
 #include "worker/engine_host.h"
 
@@ -119,10 +120,10 @@ TEST_CASE("the output size and crop choices go into the job and are remembered",
 
 TEST_CASE("a custom size over twice the photo is explained and starts no job", "[gui][studio][output]") {
     CleanOutputSettings clean;
-    chiaro::test::TempDir bundle;  // looks like a bundle, so Generate would otherwise queue the job
-    FILE* manifest = fopen(bundle.file("manifest.json").c_str(), "w");
-    fputs("{}", manifest);
-    fclose(manifest);
+    // A bundle with a valid manifest over random bytes: Generate takes it for a bundle and queues
+    // the job, which then fails fast when LibTorch cannot read the files.
+    chiaro::test::TempDir bundle;
+    chiaro::test::writeSyntheticBundle(bundle.path(), "fc");
     StudioWindow f;
     auto s = f.studio->settings();
     s.bundleDir = QString::fromStdString(bundle.path());

@@ -172,6 +172,7 @@ TEST_CASE("Generate without models explains how to get them and keeps the previe
     f.studio->generate();
     CHECK_FALSE(f.studio->noticeLabel()->isHidden());
     CHECK(f.studio->noticeLabel()->text().contains("Getting models"));
+    CHECK(f.studio->noticeLabel()->text().contains("import models"));
     CHECK(f.studio->noticeLabel()->text().contains(QString::fromStdString(empty.path())));
     // The weight-free preview still answers the light panel.
     QSignalSpy frames(f.studio->previewRenderer(), &chiaro::gui::PreviewRenderer::previewReady);

@@ -48,7 +48,8 @@ cv::Mat maskedLowPass(const cv::Mat& rgb, const cv::Mat& matte, double sigma) {
     cv::GaussianBlur(matte3, den, cv::Size(0, 0), sigma, sigma, cv::BORDER_REFLECT);
     cv::GaussianBlur(rgb, plain, cv::Size(0, 0), sigma, sigma, cv::BORDER_REFLECT);
     cv::Mat out;
-    cv::divide(num + plain * eps, den + eps, out);
+    // Scalar::all: a plain `den + eps` would add eps to the first channel only (OpenCV's Scalar).
+    cv::divide(num + plain * eps, den + cv::Scalar::all(eps), out);
     return out;
 }
 

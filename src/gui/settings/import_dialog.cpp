@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -100,18 +101,19 @@ QLineEdit* ImportDialog::addPathRow(Field which, const QString& label, const QSt
     auto* edit = new QLineEdit(m_form);
     edit->setPlaceholderText(placeholder);
     edit->installEventFilter(this);  // drops set the path instead of inserting a URL's text
+    // One Browse… button per row (so the fields line up); the base takes a folder or a file.
+    auto* button = new QPushButton(tr("Browse…"), m_form);
+    if (folder && file) {
+        auto* menu = new QMenu(button);
+        menu->addAction(tr("Diffusers folder…"), this, [this, which] { browse(which, true); });
+        menu->addAction(tr("Checkpoint file (.safetensors)…"), this, [this, which] { browse(which, false); });
+        button->setMenu(menu);
+    } else {
+        connect(button, &QPushButton::clicked, this, [this, which, folder] { browse(which, folder); });
+    }
     auto* row = new QHBoxLayout;
     row->addWidget(edit, 1);
-    if (file) {
-        auto* button = new QPushButton(folder ? tr("File…") : tr("Browse…"), m_form);
-        connect(button, &QPushButton::clicked, this, [this, which] { browse(which, false); });
-        row->addWidget(button);
-    }
-    if (folder) {
-        auto* button = new QPushButton(tr("Folder…"), m_form);
-        connect(button, &QPushButton::clicked, this, [this, which] { browse(which, true); });
-        row->addWidget(button);
-    }
+    row->addWidget(button);
     static_cast<QFormLayout*>(m_form->layout())->addRow(label, row);
     m_fields[static_cast<int>(which)] = edit;
     return edit;
@@ -119,7 +121,7 @@ QLineEdit* ImportDialog::addPathRow(Field which, const QString& label, const QSt
 
 QLineEdit* ImportDialog::field(Field which) const { return m_fields[static_cast<int>(which)]; }
 QString ImportDialog::statusText() const { return m_status->text(); }
-QString ImportDialog::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
+QString ImportDialog::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 bool ImportDialog::isRunning() const { return m_runner->isRunning(); }
 
 void ImportDialog::browse(Field which, bool folder) {

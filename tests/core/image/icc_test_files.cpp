@@ -184,4 +184,9 @@ void writeFile(const std::string& path, const std::string& bytes) {
     REQUIRE(out.good());
 }
 
+void fillUniform(cv::Mat& image, double low, double high) {
+    cv::RNG rng(0x1C0);
+    rng.fill(image, cv::RNG::UNIFORM, low, high);
+}
+
 }  // namespace chiaro::test

@@ -41,4 +41,8 @@ std::string encodePngPlain(const cv::Mat& rgbOrGrey);
 
 void writeFile(const std::string& path, const std::string& bytes);
 
+// Uniform noise from a local generator: cv::randu would advance OpenCV's global RNG, which other
+// suites (GrabCut's initialisation) depend on.
+void fillUniform(cv::Mat& image, double low, double high);
+
 }  // namespace chiaro::test

@@ -24,7 +24,7 @@ namespace {
 
 cv::Mat random16(int channels) {
     cv::Mat image(37, 53, CV_16UC(channels));
-    cv::randu(image, 0, 65536);
+    test::fillUniform(image, 0, 65536);
     return image;
 }
 
@@ -117,7 +117,7 @@ TEST_CASE("16-bit PNG and TIFF round-trip bit-exact with their profile", "[image
 TEST_CASE("saveImage converts the bit depth: x257 up, /257 rounded down", "[image][write]") {
     test::TempDir dir;
     cv::Mat image8(9, 11, CV_8UC3);
-    cv::randu(image8, 0, 256);
+    test::fillUniform(image8, 0, 256);
     core::ImageWriteOptions sixteen;
     sixteen.bitDepth = 16;
     for (const char* name : {"up.png", "up.tiff"}) {
@@ -142,7 +142,7 @@ TEST_CASE("saveImage converts the bit depth: x257 up, /257 rounded down", "[imag
 TEST_CASE("grey images and bad profiles on save", "[image][write]") {
     test::TempDir dir;
     cv::Mat grey(20, 30, CV_8UC1);
-    cv::randu(grey, 0, 256);
+    test::fillUniform(grey, 0, 256);
     const cv::Mat before = grey.clone();
     core::saveImage(dir.file("grey.tif"), grey);
     CHECK(maxDifference(grey, before) == 0);  // libtiff's predictor works in place: not on ours
@@ -186,7 +186,7 @@ TEST_CASE("float conversions sRGB <-> Adobe RGB round-trip and match LittleCMS",
           "[image][colour]") {
     const std::string profile = test::adobeRgbProfile();
     cv::Mat srgb(17, 23, CV_32FC3);
-    cv::randu(srgb, 0.0f, 1.0f);
+    test::fillUniform(srgb, 0.0f, 1.0f);
     srgb.at<cv::Vec3f>(0, 0) = cv::Vec3f(1.0f, 0.0f, 0.0f);
     const cv::Mat adobe = core::srgbToProfileFloat(srgb, profile);
     REQUIRE(adobe.type() == CV_32FC3);

@@ -17,6 +17,7 @@
 #include "icc_test_files.h"
 #include "image_fixtures.h"
 #include "log_capture.h"
+#include "python_reference.h"
 #include "test_support.h"
 
 using namespace chiaro;
@@ -27,7 +28,7 @@ namespace {
 // A photo-like picture with saturated patches, so a colour conversion has something to move.
 cv::Mat testPicture(cv::Size size = {96, 64}) {
     cv::Mat rgb(size, CV_8UC3);
-    cv::randu(rgb, 0, 256);
+    test::fillUniform(rgb, 0, 256);
     cv::GaussianBlur(rgb, rgb, {7, 7}, 2.0);  // JPEG-friendly: no pure noise
     rgb(cv::Rect(0, 0, 16, 16)).setTo(cv::Scalar(0, 255, 0));
     rgb(cv::Rect(16, 0, 16, 16)).setTo(cv::Scalar(40, 200, 60));
@@ -113,7 +114,7 @@ TEST_CASE("a 16-bit PNG with a profile keeps its exact samples", "[image][photo]
     test::TempDir dir;
     const std::string profile = test::adobeRgbProfile();
     cv::Mat rgb16(40, 70, CV_16UC3);
-    cv::randu(rgb16, 0, 65536);
+    test::fillUniform(rgb16, 0, 65536);
     const std::string path = dir.file("adobe16.png");
     test::writeFile(
         path, test::withPngChunk(test::encodePngPlain(rgb16), "iCCP", test::iccpData(profile)));
@@ -246,7 +247,7 @@ TEST_CASE("a 12-bit JPEG is refused as such", "[image][photo]") {
 TEST_CASE("a float TIFF becomes 16-bit", "[image][photo]") {
     test::TempDir dir;
     cv::Mat bgr(10, 20, CV_32FC3);
-    cv::randu(bgr, 0.0f, 1.0f);
+    test::fillUniform(bgr, 0.0f, 1.0f);
     bgr.at<cv::Vec3f>(0, 0) = cv::Vec3f(-0.5f, 1.5f, 0.5f);  // out of range: clamped
     const std::string path = dir.file("float.tif");
     REQUIRE(cv::imwrite(path, bgr));
@@ -264,5 +265,24 @@ TEST_CASE("a float TIFF becomes 16-bit", "[image][photo]") {
                 REQUIRE(std::abs(out[c] - expected) <= 1);
             }
         }
+    }
+}
+
+TEST_CASE("WebP and TIFF profiles written by Pillow are found", "[image][photo]") {
+    test::TempDir dir;
+    const std::string profile = test::adobeRgbProfile();
+    test::writeFile(dir.file("adobe.icc"), profile);
+    test::writeFile(dir.file("picture.png"), test::encodePngPlain(testPicture()));
+    test::runPython(
+        "import sys; from PIL import Image\n"
+        "icc = open(sys.argv[1], 'rb').read(); im = Image.open(sys.argv[2])\n"
+        "im.save(sys.argv[3], lossless=True, icc_profile=icc); im.save(sys.argv[4], icc_profile=icc)\n",
+        {dir.file("adobe.icc"), dir.file("picture.png"), dir.file("adobe.webp"), dir.file("adobe.tif")});
+    for (const char* name : {"adobe.webp", "adobe.tif"}) {
+        INFO(name);
+        const core::Photo photo = core::loadPhoto(dir.file(name));
+        CHECK(photo.iccProfile == profile);
+        CHECK(photo.colourSpace == "Adobe RGB (1998)");
+        CHECK(maxDifference(photo.pixels, testPicture()) == 0);
     }
 }

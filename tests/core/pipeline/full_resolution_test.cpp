@@ -197,7 +197,41 @@ TEST_CASE("kept pixels are the photo's bit for bit, in 8 and 16 bit", "[pipeline
         cv::transform(diff, changed, cv::Matx13f(1, 1, 1));
         CHECK(cv::countNonZero((changed > 0) & (keep == 0)) == 0);
         CHECK(cv::countNonZero((changed > 0) & (mask == 255)) > 0.9 * cv::countNonZero(mask));
+        // The regenerated region is the generated picture (upsampled), not black or the photo.
+        cv::Mat inside8;
+        out.convertTo(inside8, CV_8U, out.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+        const cv::Scalar regenerated = cv::mean(inside8, mask);
+        CHECK(regenerated[0] == Approx(200).margin(1.5));
+        CHECK(regenerated[1] == Approx(40).margin(1.5));
     }
+}
+
+TEST_CASE("outside the detail matte the result is the generated picture, upsampled", "[pipeline][fullres]") {
+    const cv::Mat photo = test::printedLabelPhoto({1200, 800});
+    cv::Mat generated(256, 384, CV_8UC3);
+    for (int y = 0; y < generated.rows; ++y) {
+        for (int x = 0; x < generated.cols; ++x) {
+            generated.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uint8_t>(x * 255 / 383), 90, static_cast<uint8_t>(y));
+        }
+    }
+    cv::Mat mask = cv::Mat::zeros(photo.size(), CV_8UC1);
+    cv::rectangle(mask, cv::Rect(300, 200, 600, 400), cv::Scalar(255), cv::FILLED);
+    core::FullResolutionInputs in;
+    in.photo = photo;
+    in.generated = generated;
+    in.detailMatte = mask;
+    const cv::Mat out = core::composeFullResolution(in);
+    cv::Mat upscaled;
+    cv::resize(generated, upscaled, photo.size(), 0, 0, cv::INTER_CUBIC);
+    cv::Mat background = mask == 0;
+    cv::Mat diff;
+    cv::absdiff(out, upscaled, diff);
+    cv::Mat diffGrey;
+    cv::transform(diff, diffGrey, cv::Matx13f(1, 1, 1));
+    CHECK(cv::countNonZero((diffGrey > 6) & background) == 0);
+    // Inside, the photo's print; outside, no trace of it.
+    CHECK(test::correlation(test::highBand(out(cv::Rect(320, 220, 560, 360)), 1.5),
+                            test::highBand(photo(cv::Rect(320, 220, 560, 360)), 1.5)) > 0.9);
 }
 
 TEST_CASE("a 16-bit photo stays 16-bit without banding; 8-bit can be written as 16", "[pipeline][fullres]") {
