@@ -111,7 +111,7 @@ TEST_CASE("the inpaint region is the mask's box with context, clipped to the pho
 
 TEST_CASE("the row upsampler equals a bicubic resize of the whole picture", "[pipeline][fullres]") {
     cv::Mat small(37, 53, CV_32FC(7));
-    cv::randu(small, 0.0f, 1.0f);
+    cv::RNG(1234).fill(small, cv::RNG::UNIFORM, 0.0f, 1.0f);  // local RNG (the global one seeds GrabCut elsewhere)
     const cv::Size target(401, 289);
     const core::RowUpsampler up(small, target);
     std::vector<float> row, scratch;
@@ -178,7 +178,7 @@ TEST_CASE("kept pixels are the photo's bit for bit, in 8 and 16 bit", "[pipeline
     const cv::Mat photo8 = core::loadImageRgb(test::sharedDir() + "/data/photos/chelsea.png");
     cv::Mat photo16;
     photo8.convertTo(photo16, CV_16U, 257.0);
-    cv::randu(photo16, 0, 65535);  // every 16-bit value pattern, not only multiples of 257
+    cv::RNG(1234).fill(photo16, cv::RNG::UNIFORM, 0, 65535);  // local RNG (the global one seeds GrabCut elsewhere); every 16-bit value pattern, not only multiples of 257
     cv::GaussianBlur(photo16, photo16, cv::Size(0, 0), 3.0);
     cv::Mat mask = cv::Mat::zeros(photo8.size(), CV_8UC1);
     cv::circle(mask, {photo8.cols / 2, photo8.rows / 2}, 60, cv::Scalar(255), cv::FILLED);
