@@ -271,3 +271,38 @@ TEST_CASE("a job killed between rename and markDone is not run again on resume",
     auto store = chiaro::jobstore::JobStore::open(out + "/.chiaro-queue.sqlite");
     CHECK(store->count(chiaro::jobstore::JobState::Done) == 1);
 }
+
+// Issue #17 in batch: each photo of a folder comes back at its own size (and aspect, never cropped),
+// or at the diffusion's size with --output-size working, as recorded in its metadata.
+TEST_CASE("batch returns every photo at its own size, or the working size when asked", "[cli][batch][fullres]") {
+    TempDir dir;
+    const std::string in = dir.file("in");
+    fs::create_directories(in);
+    const cv::Mat photo = cv::imread(chiaro::test::sharedDir() + "/data/photos/coffee.png", cv::IMREAD_COLOR);
+    cv::Mat landscape, portrait;
+    cv::resize(photo, landscape, {900, 600});
+    cv::rotate(landscape, portrait, cv::ROTATE_90_CLOCKWISE);
+    REQUIRE(cv::imwrite(in + "/wide.png", landscape));
+    REQUIRE(cv::imwrite(in + "/tall.jpg", portrait));
+    const std::vector<std::string> small = {"batch", in, "--models", chiaro::test::bundleDir("tiny_fc"),
+                                            "--width", "256", "--steps", "2", "--highres-scale", "1",
+                                            "--light", "270,0", "--threads", "2", "--name", "{stem}.png", "-o"};
+    auto args = small;
+    args.push_back(dir.file("photo"));
+    auto r = runCli(args);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(cv::imread(dir.file("photo/wide.png")).size() == cv::Size(900, 600));
+    CHECK(cv::imread(dir.file("photo/tall.png")).size() == cv::Size(600, 900));
+    const auto job = nlohmann::json::parse(
+        chiaro::core::readPngTextChunksFromFile(dir.file("photo/tall.png")).utf8.at("chiaro"));
+    CHECK(job.at("output_size") == "photo");
+    CHECK(job.at("working_size") == nlohmann::json::array({256, 384}));  // the portrait's aspect
+
+    args = small;
+    args.insert(args.end(), {dir.file("working"), "--output-size", "working"});
+    r = runCli(args);
+    REQUIRE(r.exitCode == 0);
+    CHECK(cv::imread(dir.file("working/wide.png")).size() == cv::Size(256, 256));  // 256 / 1.5 -> the 256 minimum
+    CHECK(cv::imread(dir.file("working/tall.png")).size() == cv::Size(256, 384));
+}

@@ -116,3 +116,44 @@ TEST_CASE("match photo shows the core's fitted working size and lets the engine 
     CHECK(job.width == 512);
     CHECK(job.height == 768);
 }
+
+TEST_CASE("Match background brings fbc's defaults and its background choices", "[gui][studio][prompt]") {
+    PromptPanel panel;
+    auto* mode = panel.findChild<QComboBox*>("studioMode");
+    REQUIRE(mode != nullptr);
+    QComboBox* background = panel.fbcBackgroundBox();
+    CHECK_FALSE(background->isEnabled());
+    CHECK(panel.stepsSpin()->value() == 25);
+    mode->setCurrentIndex(mode->findData(static_cast<int>(chiaro::gui::StudioMode::MatchBackground)));
+    CHECK(background->isEnabled());
+    CHECK(panel.stepsSpin()->value() == 20);
+    CHECK(panel.cfgSpin()->value() == Approx(7.0));
+
+    background->setCurrentIndex(background->findData(static_cast<int>(chiaro::core::FbcBackground::Grey)));
+    RelightJob job;
+    panel.writeTo(job);
+    CHECK(job.fbcBackground == chiaro::core::FbcBackground::Grey);
+    CHECK(job.background.empty());  // grey needs no image
+    background->setCurrentIndex(background->findData(static_cast<int>(chiaro::core::FbcBackground::UploadFlipped)));
+    panel.writeTo(job);
+    CHECK(job.fbcBackground == chiaro::core::FbcBackground::UploadFlipped);
+
+    // A value the user set stays when the mode changes; an untouched default follows the mode.
+    panel.stepsSpin()->setValue(33);
+    mode->setCurrentIndex(mode->findData(static_cast<int>(chiaro::gui::StudioMode::Subject)));
+    CHECK(panel.stepsSpin()->value() == 33);
+    CHECK(panel.cfgSpin()->value() == Approx(2.0));
+    panel.writeTo(job);
+    CHECK(job.fbcBackground == chiaro::core::FbcBackground::LightMap);
+
+    // A restored grey fbc job comes back as Match background with its own steps and CFG.
+    RelightJob grey;
+    grey.fbcBackground = chiaro::core::FbcBackground::Grey;
+    grey.steps = 12;
+    grey.cfg = 5.5;
+    panel.readFrom(grey);
+    CHECK(mode->currentData().toInt() == static_cast<int>(chiaro::gui::StudioMode::MatchBackground));
+    CHECK(background->currentData().toInt() == static_cast<int>(chiaro::core::FbcBackground::Grey));
+    CHECK(panel.stepsSpin()->value() == 12);
+    CHECK(panel.cfgSpin()->value() == Approx(5.5));
+}

@@ -64,7 +64,7 @@ cv::Mat photoToSrgb8(const Photo& photo) {
     }
     cv::Mat out;
     if (photo.isSrgb()) {
-        // The rounding loadImageRgb always used: 65535 -> 255, 128 -> 0.498 -> 0.
+        // What loadImageRgb always gave: 16-bit values / 257, rounded (65535 -> 255).
         pixels.convertTo(out, CV_8U, pixels.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
         return out;
     }

@@ -183,6 +183,7 @@ QWidget* PromptPanel::buildOutputBox() {
     auto* box = new QGroupBox(tr("Mode and output"), this);
     auto* form = new QFormLayout(box);
     m_mode = new QComboBox(box);
+    m_mode->setObjectName(QStringLiteral("studioMode"));
     m_mode->addItem(tr("Relight subject"), static_cast<int>(StudioMode::Subject));
     m_mode->addItem(tr("Inpaint region"), static_cast<int>(StudioMode::Inpaint));
     m_mode->addItem(tr("Match background (fbc)"), static_cast<int>(StudioMode::MatchBackground));
@@ -192,8 +193,21 @@ QWidget* PromptPanel::buildOutputBox() {
     form->addRow(tr("Mode"), m_mode);
     m_background = new BackgroundSlot(box);
     form->addRow(m_background);
-    connect(m_mode, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this] { Q_EMIT modeChanged(mode()); });
+    m_fbcBackground = new QComboBox(box);
+    m_fbcBackground->setObjectName(QStringLiteral("fbcBackground"));
+    m_fbcBackground->addItem(tr("Background image"), static_cast<int>(core::FbcBackground::Upload));
+    m_fbcBackground->addItem(tr("Background image, flipped"), static_cast<int>(core::FbcBackground::UploadFlipped));
+    m_fbcBackground->addItem(tr("Flat grey"), static_cast<int>(core::FbcBackground::Grey));
+    m_fbcBackground->setToolTip(tr("What the fbc model matches the subject to (IC-Light's background choices)"));
+    m_fbcBackground->setEnabled(false);
+    form->addRow(tr("Match to"), m_fbcBackground);
+    connect(m_mode, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        const StudioMode next = mode();
+        applyModeDefaults(m_lastMode, next);
+        m_lastMode = next;
+        m_fbcBackground->setEnabled(next == StudioMode::MatchBackground);
+        Q_EMIT modeChanged(next);
+    });
     m_keepUnmasked = new QCheckBox(tr("Keep unmasked pixels"), box);
     m_keepUnmasked->setToolTip(tr("Copy the pixels outside the mask from the photo"));
     m_transparent = new QCheckBox(tr("Transparent output"), box);
@@ -255,6 +269,18 @@ void PromptPanel::saveOutputChoice() const {
 
 void PromptPanel::setLastSeed(uint64_t seed) { m_lastSeed = seed; }
 
+// IC-Light's per-model defaults (fc: 25 steps, CFG 2; fbc: 20 steps, CFG 7) follow the mode, unless
+// the user changed them: only values still at the previous mode's defaults are replaced.
+void PromptPanel::applyModeDefaults(StudioMode previous, StudioMode next) {
+    auto defaultsOf = [](StudioMode m) {
+        return m == StudioMode::MatchBackground ? std::pair<int, double>{20, 7.0} : std::pair<int, double>{25, 2.0};
+    };
+    const auto [oldSteps, oldCfg] = defaultsOf(previous);
+    const auto [newSteps, newCfg] = defaultsOf(next);
+    if (m_steps->value() == oldSteps) m_steps->setValue(newSteps);
+    if (std::abs(m_cfg->value() - oldCfg) < 1e-9) m_cfg->setValue(newCfg);
+}
+
 void PromptPanel::writeTo(core::RelightJob& job) {
     if (m_randomSeed->isChecked()) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(INT_MAX)));
     job.prompt = m_prompt->toPlainText().trimmed().toStdString();
@@ -273,9 +299,12 @@ void PromptPanel::writeTo(core::RelightJob& job) {
     job.highresDenoise = m_highresDenoise->value();
     job.sampler = static_cast<core::SamplerKind>(m_sampler->currentData().toInt());
     job.mode = mode() == StudioMode::Inpaint ? core::RelightMode::Inpaint : core::RelightMode::Subject;
-    job.fbcBackground = mode() == StudioMode::MatchBackground ? core::FbcBackground::Upload
-                                                               : core::FbcBackground::LightMap;
-    if (mode() == StudioMode::MatchBackground) job.background = m_background->background();
+    job.fbcBackground = mode() == StudioMode::MatchBackground
+                            ? static_cast<core::FbcBackground>(m_fbcBackground->currentData().toInt())
+                            : core::FbcBackground::LightMap;
+    const bool upload = job.fbcBackground == core::FbcBackground::Upload ||
+                        job.fbcBackground == core::FbcBackground::UploadFlipped;
+    if (upload) job.background = m_background->background();
     job.keepUnmasked = m_keepUnmasked->isChecked();
     job.transparent = m_transparent->isChecked();
     job.detailPreserve = m_detail->value() / 100.0;
@@ -302,9 +331,14 @@ void PromptPanel::readFrom(const core::RelightJob& job) {
     m_highresDenoise->setValue(job.highresDenoise);
     m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(static_cast<int>(job.sampler))));
     StudioMode mode = job.mode == core::RelightMode::Inpaint ? StudioMode::Inpaint : StudioMode::Subject;
-    if (job.fbcBackground == core::FbcBackground::Upload || job.fbcBackground == core::FbcBackground::UploadFlipped)
+    if (job.fbcBackground != core::FbcBackground::LightMap) {
         mode = StudioMode::MatchBackground;
+        m_fbcBackground->setCurrentIndex(std::max(0, m_fbcBackground->findData(static_cast<int>(job.fbcBackground))));
+    }
+    m_lastMode = mode;  // the job's own steps and CFG stay: no mode defaults on restore
     m_mode->setCurrentIndex(m_mode->findData(static_cast<int>(mode)));
+    m_steps->setValue(job.steps);
+    m_cfg->setValue(job.cfg);
     m_keepUnmasked->setChecked(job.keepUnmasked);
     m_transparent->setChecked(job.transparent);
     m_detail->setValue(static_cast<int>(std::lround(job.detailPreserve * 100)));

@@ -54,6 +54,9 @@ public:
     QSpinBox* heightSpin() const { return m_height; }
     OutputSizeBox* outputSizeBox() const { return m_outputSize; }
     QCheckBox* cropBox() const { return m_crop; }
+    QComboBox* fbcBackgroundBox() const { return m_fbcBackground; }
+    QSpinBox* stepsSpin() const { return m_steps; }
+    QDoubleSpinBox* cfgSpin() const { return m_cfg; }
 
 Q_SIGNALS:
     void modeChanged(chiaro::gui::StudioMode mode);
@@ -65,6 +68,7 @@ private:
     void updateMatchedSize();
     void updatePhotoFrame();
     void saveOutputChoice() const;
+    void applyModeDefaults(StudioMode previous, StudioMode next);
 
     QPlainTextEdit* m_prompt = nullptr;
     QComboBox* m_quickLighting = nullptr;
@@ -85,6 +89,8 @@ private:
     QComboBox* m_sampler = nullptr;
     QComboBox* m_mode = nullptr;
     BackgroundSlot* m_background = nullptr;
+    QComboBox* m_fbcBackground = nullptr;  // Match background: the image, mirrored, or flat grey
+    StudioMode m_lastMode = StudioMode::Subject;
     QCheckBox* m_keepUnmasked = nullptr;
     QCheckBox* m_transparent = nullptr;
     QSlider* m_detail = nullptr;

@@ -276,8 +276,10 @@ TEST_CASE("WebP and TIFF profiles written by Pillow are found", "[image][photo]"
     test::runPython(
         "import sys; from PIL import Image\n"
         "icc = open(sys.argv[1], 'rb').read(); im = Image.open(sys.argv[2])\n"
-        "im.save(sys.argv[3], lossless=True, icc_profile=icc); im.save(sys.argv[4], icc_profile=icc)\n",
-        {dir.file("adobe.icc"), dir.file("picture.png"), dir.file("adobe.webp"), dir.file("adobe.tif")});
+        "im.save(sys.argv[3], lossless=True, icc_profile=icc); im.save(sys.argv[4], "
+        "icc_profile=icc)\n",
+        {dir.file("adobe.icc"), dir.file("picture.png"), dir.file("adobe.webp"),
+         dir.file("adobe.tif")});
     for (const char* name : {"adobe.webp", "adobe.tif"}) {
         INFO(name);
         const core::Photo photo = core::loadPhoto(dir.file(name));
