@@ -1,9 +1,10 @@
-// chiaro-cli info OUT.png: prints the job embedded in a Chiaro PNG (CONTRACTS.md §5) as JSON, so a
+// chiaro-cli info OUT.png|OUT.tif: prints the job embedded in a Chiaro result (CONTRACTS.md §5) as JSON, so a
 // script can read back the parameters and the full job of any output.
 #include <nlohmann/json.hpp>
 
 #include "chiaro/core/error.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/image/photo.h"
 #include "chiaro/image/png_metadata.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -40,13 +41,13 @@ json chiaroJobOf(const std::string& path, const core::PngTextChunks& chunks) {
 }  // namespace
 
 int runInfo(const Args& args) {
-    ArgParser parser("info", "prints the parameters embedded in a Chiaro PNG as JSON");
-    parser.addPositional("image", "a PNG written by Chiaro");
+    ArgParser parser("info", "prints the parameters embedded in a Chiaro PNG or TIFF as JSON");
+    parser.addPositional("image", "a PNG or TIFF written by Chiaro");
     if (!parser.parse(args)) return printHelp(parser);
     applyCommonOptions(parser);
 
     const std::string path = parser.positional(0);
-    const core::PngTextChunks chunks = core::readPngTextChunksFromFile(path);
+    const core::PngTextChunks chunks = core::readImageTextChunksFromFile(path);  // PNG chunks or TIFF description
     const cv::Size size = core::probeImageSize(path);
     json out;
     out[kParametersKey] = parametersOf(chunks);

@@ -83,7 +83,7 @@ TEST_CASE("a 4500x3000 JPEG inpainted with --keep-unmasked comes back 4500x3000,
     CHECK(job.contains("inpaint_region"));
 }
 
-TEST_CASE("--output-size working gives the diffusion's size; sizes over twice the photo are refused",
+TEST_CASE("output size working gives the diffusion's size; sizes over twice the photo are refused",
           "[cli][fullres]") {
     test::TempDir dir;
     REQUIRE(cv::imwrite(dir.file("p.png"), test::printedLabelPhoto({1200, 800})));
@@ -125,6 +125,9 @@ TEST_CASE("a 16-bit PNG comes back as a 16-bit TIFF with the kept pixels' exact 
     REQUIRE(r.exitCode == 0);
     const core::Photo out = core::loadPhoto(dir.file("out.tif"));
     REQUIRE(out.pixels.type() == CV_16UC3);
+    const auto info = runCli({"info", dir.file("out.tif")});  // the job travels in the TIFF too
+    REQUIRE(info.exitCode == 0);
+    CHECK(nlohmann::json::parse(info.out).at("chiaro").at("output_size") == "photo");
     REQUIRE(out.pixels.size() == photo16.size());
     CHECK(changedPixels(out.pixels, photo16, farFrom(mask, 20)) == 0);
     CHECK(changedPixels(out.pixels, photo16, mask) > 0.9 * cv::countNonZero(mask));

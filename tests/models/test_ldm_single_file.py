@@ -3,6 +3,7 @@ import os
 import unittest
 
 import helpers
+import real_fixtures
 import torch
 
 from chiaro_export import configs as cfgs
@@ -13,20 +14,10 @@ from chiaro_export.sources import load_diffusers_folder, model_keys
 
 def make_ldm_file(folder, path):
     """Write `folder` (diffusers layout) as an original-layout single file, like real SD1.5 files."""
-    base = load_diffusers_folder(folder)
-    names = diffusers_to_ldm({p: list(t) for p, t in base.tensors.items()}, base.configs)
-    out = {}
-    for part, tensors in base.tensors.items():
-        for key, value in tensors.items():
-            if part == "vae" and ".attentions." in key and value.dim() == 2:
-                value = value[:, :, None, None]          # LDM stores these as 1x1 convs
-            out[names[part + "." + key]] = value
-    out["cond_stage_model.transformer.text_model.embeddings.position_ids"] = \
-        torch.arange(77)[None]
+    out = real_fixtures.ldm_tensors(folder)
     out["model_ema.decay"] = torch.tensor(0.9999)
-    out["alphas_cumprod"] = torch.linspace(1, 0, 1000)
     save_file(out, path)
-    return base
+    return load_diffusers_folder(folder)
 
 
 class LdmKeyMapTest(unittest.TestCase):

@@ -11,6 +11,7 @@
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
 #include "image_fixtures.h"
+#include "log_capture.h"
 #include "test_support.h"
 
 using namespace chiaro;
@@ -24,26 +25,6 @@ cv::Mat makeMask(cv::Size size) {
     mask.col(size.width / 2).setTo(128);
     return mask;
 }
-
-// Captures what the core logger says while alive.
-class LogCapture {
-public:
-    LogCapture() : m_sink(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(32)) {
-        core::coreLog().sinks().push_back(m_sink);
-    }
-    ~LogCapture() {
-        auto& sinks = core::coreLog().sinks();
-        sinks.erase(std::remove(sinks.begin(), sinks.end(), m_sink), sinks.end());
-    }
-    std::string text() const {
-        std::string all;
-        for (const auto& line : m_sink->last_formatted()) all += line;
-        return all;
-    }
-
-private:
-    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> m_sink;
-};
 
 }  // namespace
 
@@ -83,7 +64,7 @@ TEST_CASE("colour masks, and RGBA masks with an opaque alpha, use the luminance"
 TEST_CASE("a mask of another size is resized to the expected size with a warning", "[image][mask-io]") {
     test::TempDir dir;
     REQUIRE(cv::imwrite(dir.file("small.png"), makeMask({50, 40})));
-    LogCapture log;
+    test::LogCapture log;
     const cv::Mat loaded = core::loadMask(dir.file("small.png"), {100, 80});
     REQUIRE(loaded.size() == cv::Size(100, 80));
     REQUIRE(loaded.type() == CV_8UC1);
@@ -94,7 +75,7 @@ TEST_CASE("a mask of another size is resized to the expected size with a warning
     CHECK(log.text().find("resized") != std::string::npos);
 
     // Same size: no warning.
-    LogCapture quiet;
+    test::LogCapture quiet;
     core::loadMask(dir.file("small.png"), {50, 40});
     CHECK(quiet.text().find("resized") == std::string::npos);
 }

@@ -60,7 +60,7 @@ TEST_CASE("the working size follows the photo's aspect at IC-Light's pixel budge
     }
 }
 
-TEST_CASE("--output-size parses photo, working and WxH and refuses anything else", "[pipeline][fullres]") {
+TEST_CASE("the output size parses photo, working and WxH and refuses anything else", "[pipeline][fullres]") {
     CHECK(core::parseOutputSize("photo").mode == core::OutputSizeMode::Photo);
     CHECK(core::parseOutputSize("working").mode == core::OutputSizeMode::Working);
     const auto exact = core::parseOutputSize("3000x2000");
