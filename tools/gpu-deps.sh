@@ -59,7 +59,8 @@ skip_pkgs=" proj-data gdal-data gdal-plugins libgdal-grass mysql-common mariadb-
  libqt6dbus6 libqt6network6 libqt6gui6 libqt6widgets6 libqt6opengl6 libqt6printsupport6 \
  libqt6opengl6-dev libqt6openglwidgets6 libgl-dev libegl-dev libglx-dev libvulkan-dev libgles-dev \
  libgl1-mesa-dev libxkbcommon-dev qt6-qpa-plugins libqt6xml6 libqt6concurrent6 libqt6test6 \
- libqt6sql6-mysql libqt6sql6-odbc libqt6sql6-psql libqt6sql6-ibase "
+ libqt6sql6-mysql libqt6sql6-odbc libqt6sql6-psql libqt6sql6-ibase \
+ libglx-mesa0 libgl1-mesa-dri libllvm15 libz3-4 libglapi-mesa "  # mesa: a GL vendor, loaded only by GL apps
 # Reported as optional in the listing: only there to satisfy libopencv_imgcodecs' NEEDED entries
 # (GDAL/GDCM/OpenEXR image formats Chiaro never reads); they cannot be stubbed (BIND_NOW), so a
 # build that drops them fails at load time. "optional" here means: replaceable by an OpenCV built

@@ -157,3 +157,27 @@ TEST_CASE("transparent subject output at the photo's size carries the full-resol
     cv::extractChannel(result.image, alpha, 3);
     CHECK(cv::norm(alpha, job.mask, cv::NORM_INF) == 0);
 }
+
+TEST_CASE("fbc with an uploaded background also comes back at the photo's size", "[pipeline][fullres]") {
+    static core::Engine fbc;
+    if (!fbc.isLoaded()) {
+        core::EngineOptions options;
+        options.threads = 2;
+        fbc.load(test::bundleDir("tiny_fbc"), options);
+    }
+    RelightJob job = landscapeJob();
+    job.image = test::printedLabelPhoto({1500, 1000});
+    job.mask = cv::Mat::zeros(job.image.size(), CV_8UC1);
+    cv::rectangle(job.mask, cv::Rect(187, 166, 1125, 666), cv::Scalar(255), cv::FILLED);  // the label
+    job.background = core::loadImageRgb(test::sharedDir() + "/data/photos/chelsea.png");
+    job.fbcBackground = core::FbcBackground::Upload;
+    job.cfg = 7.0;
+    auto result = fbc.run(job, {}, core::CancelToken());
+    REQUIRE(result.status.ok());
+    REQUIRE(result.image.size() == cv::Size(1500, 1000));
+    // The subject keeps its print; outside it is the model's background, not the photo.
+    const cv::Rect label(220, 200, 1060, 600);
+    CHECK(test::correlation(test::highBand(grey(result.image(label)), 1.5), test::highBand(grey(job.image(label)), 1.5)) > 0.8);
+    const cv::Rect corner(0, 0, 150, 150);
+    CHECK(cv::norm(result.image(corner), job.image(corner), cv::NORM_L1) > 0);
+}
