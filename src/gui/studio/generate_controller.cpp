@@ -42,8 +42,9 @@ bool GenerateController::bundlePresent(const QString& bundleDir) {
 }
 
 QString GenerateController::missingModelsText(const QString& bundleDir) {
+    // The link gets its own light colour: the palette's link blue is unreadable on the notice's brown.
     return tr("<b>No models yet</b> in %1.<br>The instant preview works without them. To generate, "
-              "<a href=\"chiaro:import\">import models…</a> (Relight › Import Models…): pick a "
+              "<a href=\"chiaro:import\" style=\"color: #ffd27a;\">import models…</a> (Relight › Import Models…): pick a "
               "Stable Diffusion 1.5 model and the IC-Light file(s) you downloaded, and Chiaro converts "
               "them once (README, \"Getting models\"). Or choose another folder in Settings (Ctrl+,).")
         .arg(bundleDir.toHtmlEscaped());
