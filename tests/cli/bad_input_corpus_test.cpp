@@ -207,7 +207,7 @@ TEST_CASE("damaged safetensors files are refused by the C++ reader and by the ex
     const auto r = chiaro::test::runProcess({"/usr/bin/python3", chiaro::test::sourceDir() + "/models/export.py",
                                              "--base", chiaro::test::sharedDir() + "/parity/tiny_sd",
                                              "--iclight", file, "--out", out.file("bundle")});
-    requireCleanFailure(r, 3, "truncated.safetensors", out.path(), "export.py: ");
+    requireCleanFailure(r, 3, "truncated.safetensors", out.path(), "error: ");
 }
 
 // Issue #9 with `batch`: a folder holding the corpus's bad images and one good photo. Each bad image
