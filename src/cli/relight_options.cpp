@@ -49,6 +49,11 @@ void addRelightOptions(ArgParser& p) {
 }
 
 static int roundTo64(int value, const char* name) {
+    // 0 means "from the photo" inside the job; on the command line that is leaving the option out.
+    if (value <= 0) {
+        throw Error(ErrorCode::Usage, std::string("--") + name + " must be within 256...2048, got " +
+                                          std::to_string(value) + " (leave it out to follow the photo's aspect)");
+    }
     int rounded = static_cast<int>(core::pythonRound(value / 64.0) * 64);
     if (rounded != value) core::namedLogger("cli")->warn("--{} {} rounded to {}", name, value, rounded);
     return rounded;
