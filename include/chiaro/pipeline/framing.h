@@ -11,6 +11,12 @@ namespace chiaro::core {
 
 // IC-Light's default working size, 512 x 640: the pixel budget a photo's aspect is fitted into.
 constexpr int kWorkingPixelBudget = 512 * 640;
+// The sides validateJob accepts.
+constexpr int kMinWorkingSide = 256;
+constexpr int kMaxWorkingSide = 2048;
+
+// A working side: rounded to a multiple of 64 (Python's rounding), within the accepted sides.
+int roundWorkingSide(double side);
 
 // The photo's aspect at about `budgetPixels`, both sides multiples of 64 within 256..2048 (what
 // validateJob accepts). A 6000x4000 landscape gives 704x448.

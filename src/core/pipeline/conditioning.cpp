@@ -50,6 +50,10 @@ cv::Mat transferDetail(const cv::Mat& generated, const cv::Mat& photo, const cv:
 
 }  // namespace
 
+int keepFeatherRadius(cv::Size output) {
+    return std::max(1, static_cast<int>(std::min(output.width, output.height) * kFeatherFraction));
+}
+
 cv::Mat fitToWorking(const cv::Mat& image, int width, int height, bool crop) {
     return crop ? resizeAndCenterCrop(image, width, height) : resizeWithoutCrop(image, width, height);
 }
@@ -110,7 +114,7 @@ cv::Mat finishOutput(const RelightJob& job, const cv::Mat& generated) {
         result = transferDetail(result, photo, subject, job.detailPreserve);
     }
     if (job.keepUnmasked) {
-        const int radius = std::max(1, static_cast<int>(std::min(outSize.width, outSize.height) * kFeatherFraction));
+        const int radius = keepFeatherRadius(outSize);
         cv::Mat weight = featherOutward(regenerateMask(job, outSize), radius);
         cv::Mat blended = photo.clone();
         for (int y = 0; y < outSize.height; ++y) {

@@ -27,6 +27,10 @@ cv::Mat fbcBackgroundSource(const RelightJob& job, int width, int height);
 // The fc first pass's initial image: the light map at W × H, or empty for "None".
 cv::Mat fcInitialLightImage(const RelightJob& job, int width, int height);
 
+// How far the keep-unmasked feather reaches, for an output of this size: 0.6% of the shorter side
+// (the same at the working size and at the photo's, so a photo-size result looks like a sharper one).
+int keepFeatherRadius(cv::Size output);
+
 // Post-processing at the output size: detail transfer, keep-unmasked compositing and the alpha of
 // transparent output. `generated` is RGB at the output size; returns RGB or RGBA.
 cv::Mat finishOutput(const RelightJob& job, const cv::Mat& generated);

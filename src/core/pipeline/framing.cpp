@@ -12,26 +12,24 @@
 namespace chiaro::core {
 namespace {
 
-constexpr int kMinSide = 256;
-constexpr int kMaxSide = 2048;
 // A mask whose grown box covers more than this share of the photo is inpainted on the whole photo:
 // the crop would save little and lose context.
 constexpr double kWholePhotoShare = 0.8;
 // An exact output size may upscale the photo at most this much (beyond it nothing real is added).
 constexpr double kMaxOutputUpscale = 2.0;
 
-int roundSideTo64(double side) {
-    const int rounded = static_cast<int>(pythonRound(side / 64.0) * 64);
-    return std::clamp(rounded, kMinSide, kMaxSide);
-}
-
 }  // namespace
+
+int roundWorkingSide(double side) {
+    const int rounded = static_cast<int>(pythonRound(side / 64.0) * 64);
+    return std::clamp(rounded, kMinWorkingSide, kMaxWorkingSide);
+}
 
 cv::Size workingSizeFor(cv::Size photo, int budgetPixels) {
     if (photo.width <= 0 || photo.height <= 0) return {512, 640};
     const double aspect = static_cast<double>(photo.width) / photo.height;
     const double height = std::sqrt(budgetPixels / aspect);
-    return {roundSideTo64(height * aspect), roundSideTo64(height)};
+    return {roundWorkingSide(height * aspect), roundWorkingSide(height)};
 }
 
 OutputSize parseOutputSize(const std::string& text) {

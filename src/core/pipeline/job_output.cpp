@@ -11,10 +11,6 @@
 namespace chiaro::core {
 namespace {
 
-// Feather of the keep-unmasked blend, as a fraction of the output's shorter side (as at the
-// working size, so a photo-size result looks like a sharper working-size one).
-constexpr double kFeatherFraction = 0.006;
-
 const cv::Mat& originalOf(const RelightJob& job) { return job.original.empty() ? job.image : job.original; }
 
 cv::Mat resizedPhoto(const cv::Mat& image, cv::Size size) {
@@ -63,10 +59,6 @@ int outputDepth(const RelightJob& job, const cv::Mat& photo) {
 }
 
 }  // namespace
-
-int keepFeatherRadius(cv::Size output) {
-    return std::max(1, static_cast<int>(std::min(output.width, output.height) * kFeatherFraction));
-}
 
 FramedJob frameJob(const RelightJob& job) {
     FramedJob framed{job, cv::Rect(0, 0, job.image.cols, job.image.rows), {}};

@@ -30,7 +30,4 @@ struct FinishedOutput {
 // `job` is the user's job (not the framed one).
 FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const cv::Mat& generated);
 
-// How far the keep-unmasked feather reaches, for an output of this size: 0.6% of the shorter side.
-int keepFeatherRadius(cv::Size output);
-
 }  // namespace chiaro::core

@@ -11,8 +11,6 @@
 namespace chiaro::core {
 namespace {
 
-constexpr int kMinSide = 256;
-constexpr int kMaxSide = 2048;
 constexpr int kMaxHighresSide = 4096;
 
 const char* modeName(RelightMode mode) { return mode == RelightMode::Subject ? "subject" : "inpaint"; }
@@ -60,11 +58,8 @@ cv::Size resolvedWorkingSize(const RelightJob& job) {
     const cv::Size photo = job.image.size();
     if (job.width <= 0 && job.height <= 0) return workingSizeFor(photo);
     const double aspect = photo.height > 0 ? static_cast<double>(photo.width) / photo.height : 0.8;
-    auto round64 = [](double side) {
-        return std::clamp(static_cast<int>(pythonRound(side / 64.0) * 64), kMinSide, kMaxSide);
-    };
-    if (job.width > 0) return {job.width, round64(job.width / aspect)};
-    return {round64(job.height * aspect), job.height};
+    if (job.width > 0) return {job.width, roundWorkingSide(job.width / aspect)};
+    return {roundWorkingSide(job.height * aspect), job.height};
 }
 
 void validateJob(const RelightJob& input, const std::string& variant) {
@@ -87,9 +82,9 @@ void validateJob(const RelightJob& input, const std::string& variant) {
     resolveOutputSize(job.outputSize, job.image.size(), job.image.size());  // over twice the photo: Usage
     for (int side : {job.width, job.height}) {
         if (side % 64 != 0) usage("width and height must be multiples of 64, got " + std::to_string(side));
-        if (side < kMinSide || side > kMaxSide) {
-            usage("width and height must be within " + std::to_string(kMinSide) + "..." +
-                  std::to_string(kMaxSide) + ", got " + std::to_string(side));
+        if (side < kMinWorkingSide || side > kMaxWorkingSide) {
+            usage("width and height must be within " + std::to_string(kMinWorkingSide) + "..." +
+                  std::to_string(kMaxWorkingSide) + ", got " + std::to_string(side));
         }
     }
     if (job.steps < 1 || job.steps > 500) usage("steps must be within 1...500");
