@@ -3,6 +3,7 @@
 
   export.py --base BASE --iclight OFFSETS --out DIR [--vocab VOCAB] [--config DIR] [--force]
             [--vae VAE.safetensors] [--segmenter RMBG_OR_BIREFNET.safetensors] [--progress]
+            [--lora LORA.safetensors[:STRENGTH]]...
   export.py --tiny --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
             [--segmenter random|random-birefnet]
   export.py --random-full --variant fc|fbc --vocab VOCAB --out DIR [--seed N]
@@ -45,6 +46,9 @@ def parse_args(argv):
     p.add_argument("--segmenter", help="subject segmenter: BriaRMBG-1.4 or BiRefNet (general, "
                                        "Swin-L) model.safetensors, or 'random' (ISNet) / "
                                        "'random-birefnet' (random weights; toy size with --tiny)")
+    p.add_argument("--lora", action="append", default=[], metavar="FILE[:STRENGTH]",
+                   help="merge a LoRA (kohya/A1111, PEFT, diffusers or LoCon .safetensors) into "
+                        "the UNet and text encoder; STRENGTH -2..2, default 1; repeatable")
     p.add_argument("--tiny", action="store_true", help="random toy-size bundle (tests)")
     p.add_argument("--random-full", action="store_true", help="random SD1.5-size bundle (benchmarks)")
     p.add_argument("--variant", choices=("fc", "fbc"), help="variant of a random bundle")
@@ -55,6 +59,11 @@ def parse_args(argv):
                    help="torch.jit.freeze the modules (smaller graphs, but the engine can then "
                         "no longer move them to CUDA or cast them to fp16)")
     args = p.parse_args(argv)
+    from chiaro_export.lora import parse_spec
+    try:
+        args.lora = [parse_spec(text) for text in args.lora]
+    except ExportError as exc:
+        p.error(exc.one_line())
     if args.segmenter in ("random", "random-birefnet") and not (args.tiny or args.random_full):
         p.error("--segmenter %s is for --tiny/--random-full bundles" % args.segmenter)
     if args.tiny and args.random_full:
@@ -91,7 +100,7 @@ def main(argv=None):
                    config=args.config, tiny=args.tiny, random_full=args.random_full,
                    variant=args.variant, seed=args.seed, force=args.force,
                    verify=not args.no_verify, freeze=args.freeze,
-                   segmenter=args.segmenter, vae=args.vae,
+                   segmenter=args.segmenter, vae=args.vae, loras=args.lora,
                    progress=print_progress if args.progress else None)
     start = time.time()
     try:

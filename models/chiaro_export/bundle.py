@@ -24,6 +24,7 @@ from .unet import UNet2DConditionModel
 from .vae import AutoencoderKL, VaeEncoder, VaeDecoder
 from .weights import skip_default_init, random_init, load_strict
 from . import segmenter as seg
+from . import lora as lo
 
 CONCAT = {"fc": 4, "fbc": 8}
 
@@ -46,6 +47,7 @@ class Options:
         self.vae = kw.get("vae")              # separate VAE file (LDM or diffusers naming)
         self.progress = kw.get("progress")    # callable(fraction, message) or None
         self.note = kw.get("note")            # callable(text) for assumptions; default stderr
+        self.loras = kw.get("loras") or []    # lora.LoraSpec list, merged in this order
 
 
 def _progress(opts, fraction, message):
@@ -75,6 +77,7 @@ class Models:
         self.variant, self.concat, self.source = variant, concat, source
         self.vocab, self.merges = vocab  # parsed tokenizer tables
         self.segmenter = None  # (module, input_size) when the bundle gets one
+        self.loras = []  # the manifest's "loras" entries of the merged LoRAs
 
 
 def add_segmenter(models, opts):
@@ -111,7 +114,16 @@ def use_tokenizer_ids(configs, vocab, notes):
     text["bos_token_id"], text["eos_token_id"] = ids["bos_id"], ids["eos_id"]
 
 
-def random_models(opts):
+def merge_loras(opts, loras, state, unet_cfg):
+    """Merge the checked LoRAs into `state` ({'unet', 'text_encoder'} diffusers-named tensors, the
+    UNet with IC-Light already merged); returns the manifest entries."""
+    if not loras:
+        return []
+    _progress(opts, 0.35, "merging %d LoRA%s" % (len(loras), "s" if len(loras) > 1 else ""))
+    return lo.apply_all(loras, state, unet_cfg, lambda text: _note(opts, text))
+
+
+def random_models(opts, loras=()):
     vocab = load_vocab_source(opts.vocab)
     configs = cfgs.tiny_configs() if opts.tiny else cfgs.sd15_configs()
     concat = CONCAT[opts.variant]
@@ -120,13 +132,21 @@ def random_models(opts):
     gen = torch.Generator().manual_seed(int(opts.seed))
     for module in (unet, vae, text):
         random_init(module, gen)
+    merged_loras = []
+    if loras:
+        state = {"unet": unet.state_dict(), "text_encoder": text.state_dict()}
+        merged_loras = merge_loras(opts, loras, state, configs["unet"])
+        unet.load_state_dict(state["unet"], strict=True)
+        text.load_state_dict(state["text_encoder"], strict=True)
     source = {"kind": "random-tiny" if opts.tiny else "random-full", "tiny": bool(opts.tiny),
               "random_full": bool(opts.random_full), "seed": int(opts.seed), "base": None,
               "iclight": None, "vocab": os.path.abspath(opts.vocab)}
-    return Models(configs, unet, vae, text, opts.variant, concat, source, vocab)
+    models = Models(configs, unet, vae, text, opts.variant, concat, source, vocab)
+    models.loras = merged_loras
+    return models
 
 
-def real_models(opts):
+def real_models(opts, loras=()):
     _progress(opts, 0.10, "reading the base model")
     base = load_base(opts.base, opts.config, opts.vae)
     vocab_src = opts.vocab or base.tokenizer_dir
@@ -142,15 +162,19 @@ def real_models(opts):
     merged, variant, concat, kind = merge_offsets(base.tensors.pop("unet"), opts.iclight)
     configs = base.configs
     configs["unet"]["in_channels"] = configs["unet"]["in_channels"] + concat
+    state = {"unet": merged, "text_encoder": base.tensors.pop("text_encoder")}
+    merged_loras = merge_loras(opts, loras, state, configs["unet"])
     unet, vae, text = _build(configs)
-    load_strict(unet, merged, opts.iclight, "unet")
+    load_strict(unet, state.pop("unet"), opts.iclight, "unet")
     del merged
     load_strict(vae, base.tensors.pop("vae"), opts.base, "vae")
-    load_strict(text, base.tensors.pop("text_encoder"), opts.base, "text_encoder")
+    load_strict(text, state.pop("text_encoder"), opts.base, "text_encoder")
     source = dict(base.info, kind="iclight-merge", iclight=os.path.abspath(opts.iclight),
                   iclight_kind=kind, tiny=False, random_full=False, seed=None,
                   vocab=os.path.abspath(vocab_src), notes=list(base.notes))
-    return Models(configs, unet, vae, text, variant, concat, source, vocab)
+    models = Models(configs, unet, vae, text, variant, concat, source, vocab)
+    models.loras = merged_loras
+    return models
 
 
 def bundle_modules(models):
@@ -249,7 +273,9 @@ def export(opts, log=print):
         if path is not None and not os.path.exists(path):
             raise UsageError("%s not found" % what, path)
     _progress(opts, 0.05, "checking the inputs")
-    models = random_models(opts) if (opts.tiny or opts.random_full) else real_models(opts)
+    loras = lo.read_all(opts.loras)  # a bad LoRA is refused before the base is even read
+    models = random_models(opts, loras) if (opts.tiny or opts.random_full) else \
+        real_models(opts, loras)
     _progress(opts, 0.40, "building the modules")
     add_segmenter(models, opts)
     if variant_for_concat(models.concat) != models.variant:
@@ -264,7 +290,7 @@ def export(opts, log=print):
         rows, params = write_bundle(models, tmp, opts, log, out)
         _progress(opts, 0.95, "writing the manifest")
         manifest = mf.build(tmp, models.variant, models.concat, models.configs, models.source,
-                            params, special_ids(models.vocab))
+                            params, special_ids(models.vocab), models.loras)
         try:
             mf.write(tmp, manifest)
         except OSError as exc:

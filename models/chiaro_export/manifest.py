@@ -37,11 +37,13 @@ def file_entries(bundle_dir, parameters):
     return files
 
 
-def build(bundle_dir, variant, concat_channels, configs, source, parameters, special):
+def build(bundle_dir, variant, concat_channels, configs, source, parameters, special, loras=None):
     """`special`: bos_id/eos_id/pad_id from the tokenizer's vocabulary (tokenizer_export.special_ids),
-    never text_encoder/config.json's fields (0/2/1 in the real SD1.5 folders)."""
+    never text_encoder/config.json's fields (0/2/1 in the real SD1.5 folders). `loras`: the merged
+    LoRAs' entries (lora.LoraFile.manifest_entry); the key is absent when none was merged, so a
+    bundle without LoRAs is the same as before."""
     text = configs["text_encoder"]
-    return {
+    manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exporter_version": EXPORTER_VERSION,
@@ -57,6 +59,9 @@ def build(bundle_dir, variant, concat_channels, configs, source, parameters, spe
         "source": source,
         "architecture": configs,
     }
+    if loras:
+        manifest["loras"] = list(loras)
+    return manifest
 
 
 def write(bundle_dir, manifest):

@@ -80,7 +80,7 @@ def check_base_file(f):
                           "SD1.5 checkpoint as --base", path)
     if _any(keys, "lora_unet_", "lora_te_", "lora_te1_") or any(".lora_" in k for k in keys):
         raise ExportError("this is a LoRA, not a full checkpoint: IC-Light needs an SD1.5 base "
-                          "checkpoint", path)
+                          "checkpoint; merge the LoRA into it with --lora", path)
     if _any(keys, "text_model.") and not _any(keys, UNET):
         raise ExportError("this is a CLIP text encoder alone, not a full SD1.5 checkpoint", path)
     if not _any(keys, UNET):
@@ -108,6 +108,8 @@ def check_iclight_file(f):
         raise ExportError("not an IC-Light SD1.5 offset file: the keys are those of %s" % other, path)
     if _vae_layout(keys):
         raise ExportError("this is a VAE file, not an IC-Light offset file: pass it as --vae", path)
+    if _any(keys, "lora_unet_", "lora_te_", "lora_te1_") or any(".lora_" in k for k in keys):
+        raise ExportError("this is a LoRA, not an IC-Light offset file: give it with --lora", path)
     if "conv_in.weight" not in keys:
         raise ExportError("not an IC-Light offset file: no 'conv_in.weight' key (expects "
                           "diffusers UNet naming)", path)

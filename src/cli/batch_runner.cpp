@@ -73,7 +73,7 @@ core::JobCost costOf(const core::RelightJob& job) {
         const cv::Size hr = core::highresSize(cost.width, cost.height, job.highresScale);
         cost.highresWidth = hr.width;
         cost.highresHeight = hr.height;
-        cost.highresSteps = static_cast<int>(job.steps * job.highresDenoise + 0.5);
+        cost.highresSteps = static_cast<int>((job.highresSteps > 0 ? job.highresSteps : job.steps) * job.highresDenoise + 0.5);
     }
     return cost;
 }

@@ -62,22 +62,6 @@ void addStageRows(core::Engine& engine, const BenchOptions& options, std::vector
     rows.push_back({"engine", "VAE decode " + size, stages.vaeDecode * 1e3, ""});
 }
 
-void addFullJobRow(core::Engine& engine, const BenchOptions& options, std::vector<BenchRow>& rows) {
-    core::RelightJob job;
-    job.image = cv::Mat(options.height, options.width, CV_8UC3, cv::Scalar(120, 110, 100));
-    job.width = options.width;
-    job.height = options.height;
-    job.steps = options.steps;
-    job.highresScale = 1.0;  // IC-Light still runs its second (img2img) pass, at the same size
-    job.light.direction = core::LightDirection::normalized(270, 0);
-    job.prompt = "a cup of coffee, soft studio lighting";
-    core::RelightResult result;
-    const double jobMs = medianMilliseconds(1, [&] { result = engine.run(job, {}, core::CancelToken()); });
-    const std::string size = sizeName(options.width, options.height);
-    rows.push_back({"engine", "full fc job " + size + ", " + std::to_string(options.steps) + " steps, second pass at 1.0x",
-                    jobMs, result.status.ok() ? std::to_string(result.unetCalls) + " UNet calls" : result.status.message});
-}
-
 }  // namespace
 
 std::vector<BenchRow> benchFloorRows(const BenchOptions& options, const core::DenseRate& rate) {
@@ -131,7 +115,10 @@ std::vector<BenchRow> benchEngine(const BenchOptions& options) {
                             eager[i], fmt("ours is %.2fx faster", eager[i] / ours[i])});
         }
     }
-    if (options.fullJob) addFullJobRow(engine, options, rows);
+    if (options.fullJob) {
+        auto jobs = benchFullJobs(engine, options);
+        rows.insert(rows.end(), jobs.begin(), jobs.end());
+    }
     rows.push_back({"engine", "peak RSS (MiB, not ms)", peakRssMiB(), ""});
     return rows;
 }

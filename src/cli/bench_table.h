@@ -22,7 +22,8 @@ struct BenchOptions {
     int width = 512;        // text encoder / VAE rows and the full job
     int height = 512;
     std::vector<BenchSize> unetSizes = {{512, 512}, {768, 768}};  // UNet step rows (CFG batch 2)
-    int steps = 4;
+    int steps = 0;          // the default full job's steps; 0 = the job's default (25)
+    double highresScale = 1.5;  // both full jobs' high-resolution pass (IC-Light's 1.5)
     int threads = 0;        // 0: all cores
     int repeats = 5;
     std::string precision = "auto";  // as relight --precision
@@ -44,6 +45,13 @@ namespace chiaro::cli {
 std::vector<BenchRow> benchLightModel(const BenchOptions& options);   // bench_light.cpp
 std::vector<BenchRow> benchEngine(const BenchOptions& options);       // bench_engine.cpp
 std::vector<BenchRow> benchFullResolution(const BenchOptions& options);  // bench_fullres.cpp
+}  // namespace chiaro::cli
+namespace chiaro::core {
+class Engine;
+}
+namespace chiaro::cli {
+// --full-job: the default fc job and the Fast preset on the loaded engine (bench_full_job.cpp).
+std::vector<BenchRow> benchFullJobs(core::Engine& engine, const BenchOptions& options);
 // "floor" rows: FLOPs of each UNet size from the manifest and the time they take at `rate`.
 std::vector<BenchRow> benchFloorRows(const BenchOptions& options, const core::DenseRate& rate);
 // Median milliseconds of PyTorch eager per options.unetSizes entry (bench_eager.cpp); throws on failure.

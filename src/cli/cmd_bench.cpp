@@ -65,13 +65,15 @@ int runBench(const Args& args) {
     parser.addOption("models", "DIR", "model bundle for the engine rows (default: $CHIARO_MODELS)");
     parser.addOption("size", "WxH", "image size for the text/VAE rows and the full job", "512x512");
     parser.addOption("unet-sizes", "WxH,...", "image sizes of the UNet step rows (CFG batch 2)", "512x512,768x768");
-    parser.addOption("steps", "N", "sampler steps for the full-job row", "4");
+    parser.addOption("steps", "N", "steps of the default full job (0 = the job default, 25)", "0");
+    parser.addOption("highres-scale", "X", "high-resolution pass of both full jobs", "1.5");
     parser.addOption("threads", "N", "CPU threads (0 = all cores)", "0");
     parser.addOption("repeats", "N", "repetitions per measurement", "5");
     parser.addOption("precision", "P", "auto | fp32 | fp16 | bf16 (as relight --precision)", "auto");
     parser.addFlag("eager", "also time PyTorch eager (bench/eager_unet.py via /usr/bin/python3) in the same run");
     parser.addOption("python", "PATH", "Python with torch for --eager", "/usr/bin/python3");
-    parser.addFlag("full-job", "also run a full fc job at --size with --steps (slow at full size)");
+    parser.addFlag("full-job",
+                   "also run the default fc job and the Fast preset end to end at --size (slow at full size)");
     parser.addFlag("flops-only", "print the UNet FLOP count per --unet-sizes entry as JSON and exit");
     parser.addFlag("light-only", "skip the engine rows");
     parser.addFlag("optimize-cpu", "freeze + optimize_for_inference the modules at load (CPU; experimental)");
@@ -88,7 +90,8 @@ int runBench(const Args& args) {
     options.width = size.width;
     options.height = size.height;
     options.unetSizes = parseSizes(parser.value("unet-sizes"));
-    options.steps = parser.intValue("steps", 4);
+    options.steps = parser.intValue("steps", 0);
+    options.highresScale = parser.doubleValue("highres-scale", 1.5);
     options.threads = parser.intValue("threads", 0);
     options.repeats = parser.intValue("repeats", 5);
     options.precision = parser.value("precision");

@@ -1,12 +1,13 @@
 // chiaro-cli models check DIR: verifies a model bundle (manifest, every file's size and sha256, each
 // TorchScript module's signature) and prints a verdict table. Exit 0 when the bundle is usable,
-// 4 for any bundle problem, 2 for usage errors.
+// 4 for any bundle problem, 2 for usage errors. LoRAs merged at export are listed after the verdict.
 #include <cstdio>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "chiaro/bundle/bundle_check.h"
+#include "chiaro/bundle/bundle_manifest.h"
 #include "chiaro/core/error.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -77,6 +78,35 @@ json jsonReport(const std::string& dir, const core::BundleCheckReport& report) {
             {"checks", checks}};
 }
 
+// The LoRAs merged into the bundle at export (manifest "loras"); none when the manifest is
+// unreadable (the report already says why).
+std::vector<core::BundleLora> mergedLoras(const std::string& dir) {
+    try {
+        return core::readBundleManifest(dir).loras;
+    } catch (const core::Error&) {
+        return {};
+    }
+}
+
+std::string loraText(const std::vector<core::BundleLora>& loras) {
+    std::ostringstream out;
+    if (!loras.empty()) out << "\n\nLoRAs merged at export:";
+    for (const auto& lora : loras) {
+        out << "\n  " << lora.file << "  strength " << lora.strength << ", " << lora.format
+            << (lora.fast ? ", few-step (fast)" : "");
+    }
+    return out.str();
+}
+
+json loraJson(const std::vector<core::BundleLora>& loras) {
+    json out = json::array();
+    for (const auto& lora : loras) {
+        out.push_back({{"file", lora.file}, {"sha256", lora.sha256}, {"strength", lora.strength},
+                       {"format", lora.format}, {"fast", lora.fast}});
+    }
+    return out;
+}
+
 int runCheck(const ArgParser& parser) {
     const std::string dir = parser.positional(1);
     core::LoadOptions options;
@@ -86,7 +116,14 @@ int runCheck(const ArgParser& parser) {
     options.threads = parser.intValue("threads", 0);
     if (options.threads < 0) throw core::Error(core::ErrorCode::Usage, "models: --threads must be >= 0");
     core::BundleCheckReport report = core::checkBundle(dir, options);
-    printLine(parser.isSet("json") ? jsonReport(dir, report).dump(2) : textReport(dir, report));
+    const std::vector<core::BundleLora> loras = mergedLoras(dir);
+    if (parser.isSet("json")) {
+        json out = jsonReport(dir, report);
+        out["loras"] = loraJson(loras);
+        printLine(out.dump(2));
+    } else {
+        printLine(textReport(dir, report) + loraText(loras));
+    }
     if (!report.ok) std::fprintf(stderr, "chiaro-cli models: %s\n", report.summary.c_str());
     return report.ok ? 0 : static_cast<int>(report.code);
 }

@@ -1,4 +1,5 @@
-// chiaro-cli models import BASE --iclight F [--iclight F2] [--segmenter S] [--vae V] --out DIR:
+// chiaro-cli models import BASE --iclight F [--iclight F2] [--segmenter S] [--vae V]
+//                          [--lora L[:STRENGTH]]... --out DIR:
 // the app's Settings › Import… for scripts. The core plans the import (model_import.h); this file
 // runs each export as a child process (no Qt), shows its progress on a terminal, and cancels on
 // Ctrl+C without leaving a half bundle. Exit codes: 2 usage, 3 bad input file, 4 bundle problem,
@@ -29,6 +30,7 @@ core::ImportRequest requestFrom(const ArgParser& parser) {
     request.vae = parser.valueOr("vae", "");
     request.vocab = parser.valueOr("vocab", "");
     request.outDir = parser.value("out");
+    for (const std::string& spec : parser.values("lora")) request.loras.push_back(core::parseLoraSpec(spec));
     return request;
 }
 
@@ -94,6 +96,8 @@ int runModelsImport(const Args& args) {
     parser.addOption("segmenter", "FILE", "BriaRMBG-1.4 or BiRefNet model.safetensors (one-click subjects)");
     parser.addOption("vae", "FILE", "a replacement VAE for the base model");
     parser.addOption("vocab", "FILE", "CLIP vocabulary (default: BASE/tokenizer)");
+    parser.addOption("lora", "FILE[:STRENGTH]", "merge a LoRA .safetensors (kohya, PEFT, diffusers, LoCon) "
+                                                "into the bundles, strength -2..2 (default 1); repeatable");
     parser.addOption("device", "auto|cpu|cuda", "where the new bundle is verified", "auto");
     if (!parser.parse(args)) return printHelp(parser);
     applyCommonOptions(parser);

@@ -79,6 +79,9 @@ int runRelight(const Args& args) {
     core::RelightResult result = engine.run(settings.job, hooks, cancel);
     bar.finish();
     if (!result.status.ok()) throw core::Error(result.status.code, result.status.message);
+    // A Ctrl+C after the engine's last check still means "no output"; one that arrives while the
+    // file is being written lets that write finish (whole, atomically): the result is kept.
+    if (cancel.stopNow()) throw core::Error(core::ErrorCode::Cancelled, "cancelled");
 
     core::saveRelightResult(output, result, settings.bitDepth);
     if (parser.isSet("json")) {

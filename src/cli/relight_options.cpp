@@ -9,6 +9,7 @@
 #include "chiaro/image/photo.h"
 #include "chiaro/image/pillow_resize.h"
 #include "chiaro/light/light_options.h"
+#include "chiaro/pipeline/presets.h"
 
 namespace chiaro::cli {
 using core::Error;
@@ -29,7 +30,7 @@ void addRelightOptions(ArgParser& p) {
     p.addOption("negative-prompt", "N", "what to avoid", "lowres, bad anatomy, bad hands, cropped, worst quality");
     p.addOption("seed", "S", "random seed", "12345");
     p.addOption("steps", "N", "sampler steps (fc 25, fbc 20)");
-    p.addOption("cfg", "X", "classifier-free guidance scale (fc 2, fbc 7)");
+    p.addOption("cfg", "X", "classifier-free guidance scale (fc 2, fbc 7; lcm and tcd: 1 unless given)");
     p.addOption("width", "W", "working width, multiple of 64 (rounded); default: the photo's aspect at 512x640 pixels");
     p.addOption("height", "H", "working height, multiple of 64 (rounded); default: from the photo's aspect");
     p.addFlag("crop", "crop the photo to the working aspect (IC-Light's framing); default: never cropped");
@@ -37,7 +38,16 @@ void addRelightOptions(ArgParser& p) {
     p.addOption("lowres-denoise", "X", "first-pass denoise when starting from a light map", "0.9");
     p.addOption("highres-scale", "X", "size factor of the high-resolution pass", "1.5");
     p.addOption("highres-denoise", "X", "denoise of the high-resolution pass", "0.5");
-    p.addOption("sampler", "NAME", "dpmpp-2m-sde-karras | dpmpp-2m-karras | euler-a | ddim", "dpmpp-2m-sde-karras");
+    p.addOption("sampler", "NAME",
+                "dpmpp-2m-sde-karras | dpmpp-2m-karras | euler-a | ddim | lcm | tcd (lcm and tcd need an "
+                "LCM/TCD LoRA in the bundle; they default --cfg to 1)",
+                "dpmpp-2m-sde-karras");
+    p.addOption("tcd-gamma", "X", "gamma (eta) of the tcd sampler: 0 deterministic .. 1 stochastic", "0.3");
+    p.addOption("highres-steps", "N", "steps of the high-resolution pass (0 = same as --steps)", "0");
+    p.addOption("preset", "NAME",
+                "default | fast (lcm, 6 steps, CFG 1.2, 4 high-resolution steps; for a bundle with a "
+                "few-step LoRA); options given explicitly override it",
+                "default");
     p.addOption("detail", "X", "transfer the photo's fine detail back onto the subject, 0..1", "0");
     p.addOption("models", "DIR", "model bundle folder (default: $CHIARO_MODELS, then the user data folder)");
     p.addOption("device", "D", "auto | cpu | cuda", "auto");
@@ -46,6 +56,27 @@ void addRelightOptions(ArgParser& p) {
     p.addOption("bit-depth", "N", "output bit depth: auto (the photo's), 8 or 16", "auto");
     p.addFlag("keep-unmasked", "keep pixels outside the feathered mask identical to the input");
     p.addFlag("transparent", "RGBA output with the subject mask as alpha");
+}
+
+// --preset: the preset's fields, then whatever the user gave explicitly on top. The preset's steps
+// and CFG count as given (no variant defaults over them). Without a preset, lcm / tcd get CFG 1 (what
+// they were distilled for) unless --cfg is given.
+static void applyPresetOption(const ArgParser& p, RelightCliSettings& s) {
+    const std::string preset = p.value("preset");
+    core::RelightJob& job = s.job;
+    if (preset != "default") {
+        job = core::applyNamedPreset(preset, job);
+        if (p.isSet("steps")) job.steps = p.intValue("steps", job.steps);
+        if (p.isSet("cfg")) job.cfg = p.doubleValue("cfg", job.cfg);
+        if (p.isSet("sampler")) job.sampler = core::parseSamplerKind(p.value("sampler"));
+        if (p.isSet("highres-steps")) job.highresSteps = p.intValue("highres-steps", 0);
+        s.stepsGiven = true;
+        s.cfgGiven = true;
+    }
+    if (!s.cfgGiven && core::isFewStepSampler(job.sampler)) {
+        job.cfg = 1.0;
+        s.cfgGiven = true;  // not the fbc CFG 7 either
+    }
 }
 
 static int roundTo64(int value, const char* name) {
@@ -94,6 +125,9 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     job.highresScale = p.doubleValue("highres-scale", 1.5);
     job.highresDenoise = p.doubleValue("highres-denoise", 0.5);
     job.sampler = core::parseSamplerKind(p.value("sampler"));
+    job.tcdGamma = p.doubleValue("tcd-gamma", core::kDefaultTcdGamma);
+    job.highresSteps = p.intValue("highres-steps", 0);
+    applyPresetOption(p, s);
     job.detailPreserve = p.doubleValue("detail", 0.0);
     job.keepUnmasked = p.isSet("keep-unmasked");
     job.transparent = p.isSet("transparent");

@@ -55,6 +55,27 @@ std::string seedOldBundle(const std::string& out) {
     return core::readFileBytes(out + "/fc/manifest.json");
 }
 
+// A float32 LoRA file: `layer`.lora_down.weight [rank, in] and .lora_up.weight [out, rank], every
+// value 0.01 (written by hand: the test must not depend on the exporter's safetensors writer).
+std::string writeLora(const std::string& path, const std::string& layer, int out, int in, int rank = 2) {
+    const size_t downBytes = size_t(rank) * in * 4, upBytes = size_t(out) * rank * 4;
+    nlohmann::json header = {
+        {layer + ".lora_down.weight", {{"dtype", "F32"}, {"shape", {rank, in}}, {"data_offsets", {0, downBytes}}}},
+        {layer + ".lora_up.weight",
+         {{"dtype", "F32"}, {"shape", {out, rank}}, {"data_offsets", {downBytes, downBytes + upBytes}}}}};
+    std::string head = header.dump();
+    head.append((8 - head.size() % 8) % 8, ' ');
+    std::string bytes(8, '\0');
+    for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char((uint64_t(head.size()) >> (8 * i)) & 0xff);
+    bytes += head;
+    const float value = 0.01f;
+    for (size_t i = 0; i < (downBytes + upBytes) / 4; ++i) bytes.append(reinterpret_cast<const char*>(&value), 4);
+    core::writeFileAtomic(path, bytes);
+    return path;
+}
+
+const std::string kProjIn = "lora_unet_down_blocks_0_attentions_0_proj_in";  // tiny_sd: 8 -> 8
+
 }  // namespace
 
 TEST_CASE("models import exports an fc and an fbc bundle that verify and are paired", "[cli][import]") {
@@ -118,6 +139,57 @@ TEST_CASE("models import refuses bad inputs with one line and the documented exi
         CHECK(r.exitCode == c.code);
         CHECK(lines(r.err) == 1);
         CHECK(r.err.find(c.named) != std::string::npos);
+    }
+    CHECK(core::readFileBytes(out + "/fc/manifest.json") == old);
+    CHECK(leftovers(out).empty());
+}
+
+TEST_CASE("models import merges --lora files into the bundle and records them", "[cli][import][lora]") {
+    test::TempDir dir;
+    const std::string out = dir.file("models");
+    const std::string lora = writeLora(dir.file("style.safetensors"), kProjIn, 8, 8);
+    const auto r = import({parity("tiny_sd"), "--iclight", parity(kFc), "--lora", lora + ":0.5", "--out", out,
+                           "--device", "cpu"});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto manifest = nlohmann::json::parse(core::readFileBytes(out + "/fc/manifest.json"));
+    REQUIRE(manifest["loras"].size() == 1);
+    CHECK(manifest["loras"][0]["file"] == "style.safetensors");
+    CHECK(manifest["loras"][0]["strength"] == 0.5);
+    CHECK(manifest["loras"][0]["format"] == "kohya");
+    const auto check = test::runCli({"models", "check", out + "/fc", "--device", "cpu", "--json"});
+    REQUIRE(check.exitCode == 0);
+    CHECK(nlohmann::json::parse(check.out)["loras"][0]["file"] == "style.safetensors");
+}
+
+TEST_CASE("models import refuses a bad --lora in one line before exporting", "[cli][import][lora]") {
+    test::TempDir dir;
+    const std::string out = dir.file("models");
+    const std::string old = seedOldBundle(out);
+    const std::string lora = writeLora(dir.file("style.safetensors"), kProjIn, 8, 8);
+    const std::string alien = writeLora(dir.file("alien.safetensors"), "lora_unet_double_blocks_0_img_attn_qkv", 8, 8);
+    const std::string wrong = writeLora(dir.file("wrong.safetensors"), "lora_unet_foo_bar", 8, 8);
+    core::writeFileAtomic(dir.file("cut.safetensors"), core::readFileBytes(lora).substr(0, 40));
+    struct Case {
+        std::string spec;
+        int code;
+        std::string says;
+    };
+    const std::vector<Case> cases = {
+        {lora + ":3", 2, lora + ": LoRA strength 3 is outside -2..2"},
+        {lora + ":-2.5", 2, "outside -2..2"},
+        {lora + ":strong", 2, "LoRA strength 'strong' is not a number"},
+        {dir.file("missing.safetensors"), 3, "missing.safetensors: LoRA file not found"},
+        {dir.file("cut.safetensors"), 3, "cut.safetensors"},
+        {alien, 3, "this is a Flux LoRA"},                  // refused by the exporter
+        {wrong, 3, "matches no SD1.5 UNet or text-encoder weight"},  // likewise
+    };
+    for (const auto& c : cases) {
+        const auto r = import({parity("tiny_sd"), "--iclight", parity(kFc), "--lora", c.spec, "--out", out});
+        INFO(c.spec << ": " << r.err);
+        CHECK(r.exitCode == c.code);
+        CHECK(lines(r.err) == 1);
+        CHECK(r.err.find(c.says) != std::string::npos);
     }
     CHECK(core::readFileBytes(out + "/fc/manifest.json") == old);
     CHECK(leftovers(out).empty());

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QDeadlineTimer>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMainWindow>
@@ -13,14 +14,18 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTest>
 #include <QUrl>
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "../core/bundle/synthetic_bundle.h"
 #include "chiaro/core/atomic_file.h"
 #include "settings/import_dialog.h"
+#include "settings/lora_list.h"
 #include "settings/settings_dialog.h"
 #include "studio/studio.h"
 #include "test_support.h"
@@ -57,7 +62,68 @@ std::vector<std::string> hiddenEntries(const std::string& dir) {
     return names;
 }
 
+// A float32 kohya LoRA for tiny_sd's first proj_in (8 -> 8, rank 2), every value 0.01.
+std::string writeLora(const std::string& path) {
+    const std::string layer = "lora_unet_down_blocks_0_attentions_0_proj_in";
+    const nlohmann::json header = {
+        {layer + ".lora_down.weight", {{"dtype", "F32"}, {"shape", {2, 8}}, {"data_offsets", {0, 64}}}},
+        {layer + ".lora_up.weight", {{"dtype", "F32"}, {"shape", {8, 2}}, {"data_offsets", {64, 128}}}}};
+    std::string head = header.dump();
+    head.append((8 - head.size() % 8) % 8, ' ');
+    std::string bytes(8, '\0');
+    for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char((uint64_t(head.size()) >> (8 * i)) & 0xff);
+    bytes += head;
+    const float value = 0.01f;
+    for (int i = 0; i < 32; ++i) bytes.append(reinterpret_cast<const char*>(&value), 4);
+    chiaro::core::writeFileAtomic(path, bytes);
+    return path;
+}
+
 }  // namespace
+
+TEST_CASE("the import dialog's LoRA list feeds the import request", "[gui][import][lora]") {
+    chiaro::test::TempDir dir;
+    const QString lora = QString::fromStdString(writeLora(dir.file("style.safetensors")));
+    ImportDialog dialog(QString::fromStdString(dir.file("models")));
+    chiaro::gui::LoraList* list = dialog.loraList();
+    REQUIRE(list != nullptr);
+    CHECK(dialog.request().loras.empty());
+    // A dropped LoRA lands in the list, not in the segmenter field.
+    CHECK(dialog.routeDroppedPath(lora) == Field::Lora);
+    CHECK(dialog.field(Field::Segmenter)->text().isEmpty());
+    REQUIRE(list->count() == 1);
+    QDoubleSpinBox* spin = list->strengthSpin(0);
+    CHECK(spin->value() == 1.0);
+    CHECK(spin->minimum() == -2.0);
+    CHECK(spin->maximum() == 2.0);
+    spin->setValue(3.0);  // clamped to the exporter's range
+    CHECK(spin->value() == 2.0);
+    spin->setValue(0.5);
+    list->addLora(lora, -0.25);
+    auto loras = dialog.request().loras;
+    REQUIRE(loras.size() == 2);
+    CHECK(loras[0].path == lora.toStdString());
+    CHECK(loras[0].strength == 0.5);
+    CHECK(loras[1].strength == -0.25);
+    list->table()->selectRow(1);
+    CHECK(list->removeButton()->isEnabled());
+    QTest::mouseClick(list->removeButton(), Qt::LeftButton);
+    REQUIRE(list->count() == 1);
+
+    // The same request runs the exporter: the bundle records the LoRA at its strength.
+    dialog.field(Field::Base)->setText(parity("tiny_sd"));
+    dialog.field(Field::IcLight)->setText(parity("iclight_fc_offset.safetensors"));
+    QSignalSpy imported(&dialog, &ImportDialog::imported);
+    dialog.startImport();
+    REQUIRE(waitFor([&] { return !imported.isEmpty() || !dialog.errorText().isEmpty(); }, 240000));
+    INFO(dialog.errorText().toStdString());
+    REQUIRE(dialog.errorText().isEmpty());
+    const auto manifest =
+        nlohmann::json::parse(chiaro::core::readFileBytes(dir.file("models") + "/fc/manifest.json"));
+    REQUIRE(manifest["loras"].size() == 1);
+    CHECK(manifest["loras"][0]["file"] == "style.safetensors");
+    CHECK(manifest["loras"][0]["strength"] == 0.5);
+}
 
 TEST_CASE("the import dialog exports an fc + fbc pair, reaches 100 and selects it", "[gui][import]") {
     chiaro::test::TempDir dir;

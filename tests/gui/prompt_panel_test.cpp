@@ -3,6 +3,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -156,4 +157,41 @@ TEST_CASE("Match background brings fbc's defaults and its background choices", "
     CHECK(background->currentData().toInt() == static_cast<int>(chiaro::core::FbcBackground::Grey));
     CHECK(panel.stepsSpin()->value() == 12);
     CHECK(panel.cfgSpin()->value() == Approx(5.5));
+}
+
+// Issue #23: the few-step samplers are listed from the enum, picking one sets CFG 1, and the tcd
+// gamma and the high-resolution steps travel with the job.
+TEST_CASE("lcm and tcd are offered, set CFG 1, and carry gamma and highres steps", "[gui][studio][prompt][few-step]") {
+    PromptPanel panel;
+    QComboBox* sampler = panel.samplerBox();
+    REQUIRE(sampler->findText("lcm") >= 0);
+    REQUIRE(sampler->findText("tcd") >= 0);
+    panel.cfgSpin()->setValue(2.0);
+    CHECK_FALSE(panel.tcdGammaSpin()->isEnabled());
+    sampler->setCurrentIndex(sampler->findText("tcd"));
+    CHECK(panel.cfgSpin()->value() == 1.0);
+    CHECK(panel.tcdGammaSpin()->isEnabled());
+    panel.tcdGammaSpin()->setValue(0.6);
+    panel.highresStepsSpin()->setValue(5);
+    RelightJob job;
+    panel.writeTo(job);
+    CHECK(job.sampler == chiaro::core::SamplerKind::Tcd);
+    CHECK(job.cfg == 1.0);
+    CHECK(job.tcdGamma == Approx(0.6));
+    CHECK(job.highresSteps == 5);
+
+    // A restored lcm job keeps its own CFG (no reset on readFrom); the Fast box stays disabled
+    // without a few-step LoRA.
+    RelightJob lcm;
+    lcm.sampler = chiaro::core::SamplerKind::Lcm;
+    lcm.cfg = 1.5;
+    lcm.steps = 8;
+    panel.readFrom(lcm);
+    RelightJob out;
+    panel.writeTo(out);
+    CHECK(out.sampler == chiaro::core::SamplerKind::Lcm);
+    CHECK(out.cfg == 1.5);
+    CHECK(out.highresSteps == 0);
+    CHECK_FALSE(panel.fastBox()->isEnabled());
+    CHECK_FALSE(panel.fastBox()->isChecked());
 }

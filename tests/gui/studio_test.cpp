@@ -14,12 +14,21 @@
 #include <QTabWidget>
 #include <QUrl>
 
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
 #include "chiaro/image/image_io.h"
+#include "chiaro/pipeline/presets.h"
 #include "chiaro/pipeline/engine.h"
 #include "main_window.h"
 #include "panels/background_slot.h"
 #include "panels/light_panel.h"
 #include "panels/prompt_panel.h"
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
 #include "result/compare_view.h"
 #include "studio/drop_router.h"
 #include "studio/studio.h"
@@ -264,4 +273,53 @@ TEST_CASE("two photos dropped together in match-background mode: subject and bac
     f.drop(QStringList{subject, background});
     CHECK(f.opened == QStringList{subject});
     CHECK(f.studio->promptPanel()->backgroundSlot()->path() == background);
+}
+
+// Issue #23: the Fast preset is offered only for models whose manifest records a few-step LoRA.
+TEST_CASE("the Fast preset is enabled only for a bundle with a few-step LoRA", "[gui][studio][few-step]") {
+    namespace fs = std::filesystem;
+    chiaro::test::TempDir dir;
+    const fs::path plain = chiaro::test::bundleDir("tiny_fc");
+    const fs::path withLora = fs::path(dir.path()) / "tiny_fc_lcm";
+    fs::copy(plain, withLora, fs::copy_options::recursive);
+    nlohmann::json manifest = nlohmann::json::parse(std::ifstream(withLora / "manifest.json"));
+    manifest["loras"] = nlohmann::json::array({{{"file", "lcm-lora-sdv1-5.safetensors"},
+                                                {"sha256", std::string(64, 'a')},
+                                                {"format", "diffusers-old"},
+                                                {"strength", 1.0},
+                                                {"fast", true}}});
+    std::ofstream(withLora / "manifest.json") << manifest.dump(2);
+
+    StudioFixture f;
+    auto* panel = f.studio->promptPanel();
+    auto settings = f.studio->settings();
+    settings.bundleDir = QString::fromStdString(plain.string());
+    f.studio->applySettings(settings);
+    CHECK_FALSE(panel->fastBox()->isEnabled());
+
+    settings.bundleDir = QString::fromStdString(withLora.string());
+    f.studio->applySettings(settings);
+    REQUIRE(panel->fastBox()->isEnabled());
+    panel->stepsSpin()->setValue(25);
+    panel->fastBox()->setChecked(true);
+    chiaro::core::RelightJob job;
+    panel->writeTo(job);
+    CHECK(chiaro::core::isFastPreset(job));
+    CHECK(job.sampler == chiaro::core::SamplerKind::Lcm);
+    CHECK(job.highresSteps == 4);
+    CHECK(job.cfg == Approx(1.2));
+
+    // Unchecked: the settings it replaced come back.
+    panel->fastBox()->setChecked(false);
+    panel->writeTo(job);
+    CHECK(job.steps == 25);
+    CHECK(job.sampler == chiaro::core::SamplerKind::DpmPp2mSdeKarras);
+    CHECK(job.highresSteps == 0);
+
+    // Back to models without the LoRA: disabled and unchecked.
+    panel->fastBox()->setChecked(true);
+    settings.bundleDir = QString::fromStdString(plain.string());
+    f.studio->applySettings(settings);
+    CHECK_FALSE(panel->fastBox()->isEnabled());
+    CHECK_FALSE(panel->fastBox()->isChecked());
 }

@@ -122,7 +122,7 @@ class RefusedByCliTest(unittest.TestCase):
         lora = key_file(os.path.join(self.work, "lora.safetensors"),
                         "lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight")
         self.refused(lora, FC, "this is a LoRA, not a full checkpoint: IC-Light needs an SD1.5 "
-                     "base checkpoint")
+                     "base checkpoint; merge the LoRA into it with --lora")
         sdxl = key_file(os.path.join(self.work, "sdxl.safetensors"), CONV_IN,
                         "conditioner.embedders.1.model.ln_final.weight")
         self.refused(sdxl, FC, "IC-Light needs an SD1.5 base; this is SDXL")

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,17 @@ struct BundleFile {
     std::string path;    // relative to the bundle folder, never absolute, never "..": checked
     std::string sha256;  // lower-case hex, 64 characters
     uint64_t bytes = 0;
+};
+
+// One LoRA merged into the bundle's weights at export (manifest "loras", in merge order). The
+// weights already contain it: this is provenance, and `fast` tells a few-step LoRA (LCM-LoRA,
+// Hyper-SD, TCD: by file name or safetensors metadata) so the app can offer a "Fast" preset.
+struct BundleLora {
+    std::string file;    // base name of the LoRA file, as given to the exporter
+    std::string sha256;  // of the LoRA file, lower-case hex
+    std::string format;  // "kohya" | "peft" | "diffusers-old" | "locon"
+    double strength = 1.0;  // in [-2, 2], never 0 (strength-0 LoRAs are skipped, not recorded)
+    bool fast = false;
 };
 
 struct BundleManifest {
@@ -45,8 +57,11 @@ struct BundleManifest {
     nlohmann::json architecture;  // diffusers-style configs; an empty object when absent
     nlohmann::json source;        // what the bundle was exported from; an empty object when absent
     std::string manifestSha256;   // of manifest.json's bytes: identifies the bundle in outputs
+    std::vector<BundleLora> loras;  // optional "loras" array; empty when absent (no LoRA merged)
 
     bool hasSegmenter() const { return files.count("segmenter") != 0; }
+    // True when a merged LoRA is a few-step one (LCM / Hyper-SD / TCD).
+    bool hasFastLora() const;
     // Absolute path of a listed file; throws Error(ModelBundle) when the manifest lists no `name`.
     std::string filePath(const std::string& name) const;
 };

@@ -20,6 +20,15 @@
 
 namespace chiaro::core {
 
+// A LoRA merged into the new bundles at export (models/export.py --lora FILE:STRENGTH): on top of
+// the IC-Light merge, into the UNet and the text encoder of every bundle of the import.
+struct ImportLora {
+    std::string path;
+    double strength = 1.0;  // -2..2 (kLoraStrengthLimit); 0 is checked but not merged
+};
+
+inline constexpr double kLoraStrengthLimit = 2.0;
+
 struct ImportRequest {
     std::string base;                  // diffusers SD1.5 folder or single-file .safetensors
     std::vector<std::string> iclight;  // one or two IC-Light files (one fc, one fbc)
@@ -27,7 +36,16 @@ struct ImportRequest {
     std::string vae;                   // optional: a replacement VAE
     std::string vocab;                 // optional: CLIP vocabulary (default: BASE/tokenizer)
     std::string outDir;                // the model folder; bundles go to OUT/<variant>
+    std::vector<ImportLora> loras;     // optional, merged in this order
 };
+
+// `FILE[:STRENGTH]` as the exporter reads it: split on the last colon only when what follows is a
+// number (so C:\x.safetensors stays a path). Throws Error(Usage) when the strength is not finite
+// or outside -2..2, or is not a number while FILE before the colon exists.
+ImportLora parseLoraSpec(const std::string& spec);
+
+// The one-line Usage message for a strength outside -2..2 (also the exporter's wording).
+void checkLoraStrength(const ImportLora& lora);
 
 struct ExporterLocation {
     std::string python;  // interpreter with torch + numpy
@@ -45,9 +63,14 @@ ExporterLocation locateExporter();
 // folder, a truncated or non-safetensors file, a full SD checkpoint, a plain UNet or a VAE.
 std::string iclightVariant(const std::string& path);
 
+// True when `path` is a safetensors file whose names are a LoRA's (kohya `lora_unet_*` /
+// `lora_te*_`, or `.lora_A.` / `.lora_down.` / `lora.down` style); reads only the header, never throws.
+bool isLoraFile(const std::string& path);
+
 // Seconds-cheap checks before the export: the base is an existing diffusers folder with every
 // part, or a single-file checkpoint (not IC-Light offsets); one or two IC-Light files of distinct
-// variants; optional files exist; OUT is not a file. Throws Error(BadInput) or Error(Usage) with
+// variants; optional files exist; each LoRA exists, is a safetensors file and has a strength in
+// -2..2 (Usage); OUT is not a file. Throws Error(BadInput) or Error(Usage) with
 // one line naming the file at fault. Returns the variant of each IC-Light file, in order.
 std::vector<std::string> checkImportInputs(const ImportRequest& request);
 

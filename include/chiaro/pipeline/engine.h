@@ -17,8 +17,14 @@ namespace chiaro::core {
 
 enum class CancelMode { None = 0, AfterCurrentImage = 1, Now = 2 };
 
-// Shared between the thread that runs a job and the one that may cancel it. Polled at every sampler
-// step and between passes; `Now` stops within one UNet call.
+// Shared between the thread that runs a job and the one that may cancel it.
+// - Now: the engine polls it before every stage, before every UNet call, between the layers of the
+//   VAE encoder and decoder and every ~32 rows of the full-resolution output, so a job returns
+//   Cancelled within about a second outside a UNet call and within one UNet call at worst
+//   (`chiaro-cli bench --cancel` measures it); no output is produced.
+// - AfterCurrentImage: the engine finishes the running image (it does not stop for it); the
+//   caller that runs several images (the CLI batch, the app's queue and variants) stops before the
+//   next one.
 class CancelToken {
 public:
     void cancel(CancelMode mode = CancelMode::Now) { m_mode.store(static_cast<int>(mode)); }
@@ -38,6 +44,10 @@ struct RunHooks {
     std::function<void(const cv::Mat& preview)> onPreview;
     // Text lines for logs / status bars ("pass 1: 23 steps", ...).
     std::function<void(const std::string& message)> onStage;
+    // The engine's stage names as each begins (text-encode, conditioning, vae-encode, pass-1,
+    // vae-decode, resize, pass-2, finish): the same names as the `stage NAME started` log lines.
+    // A cancel issued from here stops the job before the stage does any work.
+    std::function<void(const std::string& stage)> onStageStart;
 };
 
 struct EngineOptions {
@@ -67,7 +77,8 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
-    // Loads (or reloads, when the folder or options changed) a bundle. Throws Error(ModelBundle).
+    // Loads (or reloads, when the folder or options changed) a bundle. Throws Error(ModelBundle)
+    // (or Error(Usage) for bad options) with one line naming the file and the cause.
     void load(const std::string& bundleDir, const EngineOptions& options = {});
     bool isLoaded() const;
     std::string bundleDir() const;
@@ -75,7 +86,10 @@ public:
     std::string bundleSha256() const;   // the manifest's hash, for metadata
     std::string deviceName() const;     // "cpu" or "cuda:0"
 
-    // Runs one job. Never throws: errors and cancellation come back in RelightResult::status.
+    // Runs one job. Never throws: errors and cancellation come back in RelightResult::status, as
+    // one line naming the stage, the bundle file and the cause ("vae-decode (vae_decoder.pt): out
+    // of GPU memory (tried to allocate 2.3 GiB; 1.1 GiB free); ..."); the full LibTorch message
+    // with its trace goes to the debug log.
     RelightResult run(const RelightJob& job, const RunHooks& hooks, const CancelToken& cancel);
 
     // Benchmark access to the single stages (seconds per call; used by `chiaro-cli bench`).

@@ -12,6 +12,7 @@
 // Both low passes are normalised by the matte, so the background never bleeds into the subject's
 // low band (no halo) and vice versa. Everything runs in the photo's colour space and bit depth, row
 // by row at full size: memory is the photo, the output and two 8-bit mattes.
+#include <functional>
 #include <string>
 
 #include <opencv2/core.hpp>
@@ -27,10 +28,13 @@ struct FullResolutionInputs {
                              // empty = the composite everywhere
     double detailSigma = 1.5;  // low-pass radius in generated pixels; finer detail comes from the photo
     int outputDepth = -1;      // CV_8U or CV_16U; -1 = the photo's depth
+    // Polled once per stripe of rows (a few ms each at 24 MP); when it returns true the remaining
+    // stripes are skipped and composeFullResolution throws Error(Cancelled). Unset = never.
+    std::function<bool()> cancelled;
 };
 
 // Composes the result at the photo's size. Returns CV_8UC3 or CV_16UC3 RGB in the photo's space.
-// Throws Error(Usage) when the inputs do not fit together.
+// Throws Error(Usage) when the inputs do not fit together, Error(Cancelled) when `cancelled` said so.
 cv::Mat composeFullResolution(const FullResolutionInputs& inputs);
 
 // Feathering that only grows outward from the mask, by distance (fast at 24 MP): 255 inside the

@@ -60,6 +60,8 @@ struct RelightJob {
     double highresDenoise = 0.5;
     SamplerKind sampler = SamplerKind::DpmPp2mSdeKarras;
     std::optional<BetaSchedule> betaSchedule;  // empty: IC-Light's choice for the sampler
+    double tcdGamma = kDefaultTcdGamma;  // the tcd sampler's gamma (eta), 0..1; other samplers ignore it
+    int highresSteps = 0;  // steps of the high-resolution pass, 0..500; 0 = `steps` (IC-Light)
 
     bool keepUnmasked = false;   // pixels outside the feathered mask are copied from the input
     bool transparent = false;    // RGBA output with the subject mask as alpha (subject mode)

@@ -31,8 +31,9 @@ public:
 
     // The subject's matte for an RGB photo (CV_8UC3, any size): CV_8UC1 of the same size, 255 =
     // subject. Throws Error(BadInput) for an empty/wrong-type image, Error(Failure) for a
-    // non-finite model output.
-    cv::Mat segment(const cv::Mat& rgb) const;
+    // non-finite model output. `cancel` (optional) is checked before and after the model's forward
+    // call (one call of a foreign architecture: it cannot be stepped); Error(Cancelled) when set to Now.
+    cv::Mat segment(const cv::Mat& rgb, const CancelToken* cancel = nullptr) const;
 
 private:
     struct Impl;

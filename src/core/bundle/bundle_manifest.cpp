@@ -178,6 +178,39 @@ void readText(const ManifestReader& reader, const json& root, BundleManifest& ma
     manifest.padId = reader.intField(text, "pad_id", 0, "text.");
 }
 
+BundleLora readLoraEntry(const ManifestReader& reader, size_t index, const json& entry) {
+    const std::string item = "loras[" + std::to_string(index) + "]";
+    const std::string where = item + ".";
+    if (!entry.is_object()) reader.fail("field '" + item + "' must be an object");
+    BundleLora lora;
+    lora.file = reader.stringField(entry, "file", where);
+    lora.sha256 = reader.stringField(entry, "sha256", where);
+    if (!isLowerHex64(lora.sha256)) reader.fail("field '" + where + "sha256' is not 64 hex digits");
+    lora.format = reader.stringField(entry, "format", where);
+    const json& strength = reader.field(entry, "strength", where);
+    if (!strength.is_number() || !std::isfinite(strength.get<double>()) ||
+        std::fabs(strength.get<double>()) > 2.0) {
+        reader.fail("field '" + where + "strength' must be a number in -2..2");
+    }
+    lora.strength = strength.get<double>();
+    auto fast = entry.find("fast");
+    if (fast != entry.end() && !fast->is_boolean()) {
+        reader.fail("field '" + where + "fast' must be true or false");
+    }
+    lora.fast = fast != entry.end() && fast->get<bool>();
+    return lora;
+}
+
+// The optional "loras" array (exporter 1.x with --lora); absent or null means no LoRA.
+void readLoras(const ManifestReader& reader, const json& root, BundleManifest& manifest) {
+    auto it = root.find("loras");
+    if (it == root.end() || it->is_null()) return;
+    if (!it->is_array()) reader.fail("field 'loras' must be an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+        manifest.loras.push_back(readLoraEntry(reader, i, (*it)[i]));
+    }
+}
+
 std::string parseErrorText(const json::parse_error& e) {
     std::string what = e.what();
     auto bracket = what.find("] ");
@@ -232,6 +265,13 @@ int findVocabId(const std::string& vocabJson, const std::string& token) {
     return digits == 0 ? -1 : int(id);
 }
 
+bool BundleManifest::hasFastLora() const {
+    for (const BundleLora& lora : loras) {
+        if (lora.fast) return true;
+    }
+    return false;
+}
+
 std::string BundleManifest::filePath(const std::string& name) const {
     auto it = files.find(name);
     if (it == files.end()) {
@@ -252,6 +292,7 @@ BundleManifest parseBundleManifest(const json& root, const std::string& dir,
     readFiles(reader, root, manifest);
     manifest.architecture = reader.optionalObject(root, "architecture");
     manifest.source = reader.optionalObject(root, "source");
+    readLoras(reader, root, manifest);
     return manifest;
 }
 

@@ -3,8 +3,11 @@
 // of after minutes of export.
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "chiaro/bundle/model_import.h"
@@ -78,6 +81,9 @@ void checkBase(const std::string& base) {
     if (file.contains("conv_in.weight") && !hasPrefix(file, "model.diffusion_model.")) {
         bad(base, "this is IC-Light offsets (a UNet only), not a base model: give it with --iclight");
     }
+    if (hasPrefix(file, "lora_unet_") || hasPrefix(file, "lora_te_") || hasPrefix(file, "unet.")) {
+        bad(base, "this is a LoRA, not a base model: give it with --lora");
+    }
     if (!hasPrefix(file, "model.diffusion_model.")) {
         bad(base, "not a Stable Diffusion 1.5 checkpoint (no model.diffusion_model.* weights)");
     }
@@ -89,7 +95,52 @@ void checkOptionalFile(const std::string& path, const std::string& what) {
     if (!isFile(p) && !isDir(p)) bad(path, what + " not found");
 }
 
+std::optional<double> parseNumber(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) return std::nullopt;
+    return value;
+}
+
+void checkLora(const ImportLora& lora) {
+    checkLoraStrength(lora);
+    const fs::path path(lora.path);
+    if (isDir(path)) bad(lora.path, "is a folder: --lora takes a LoRA .safetensors file");
+    if (!isFile(path)) bad(lora.path, "LoRA file not found");
+    const std::string ext = path.extension().string();
+    if (ext == ".ckpt" || ext == ".pt" || ext == ".pth" || ext == ".bin") {
+        bad(lora.path, "this LoRA is a pickle (.ckpt/.pt/.bin), refused because loading it can run "
+                       "arbitrary code: use its .safetensors version");
+    }
+    SafetensorsFile::open(lora.path);  // truncated or not safetensors: BadInput naming the file
+}
+
 }  // namespace
+
+void checkLoraStrength(const ImportLora& lora) {
+    if (!std::isfinite(lora.strength) || std::fabs(lora.strength) > kLoraStrengthLimit) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", lora.strength);
+        throw Error(ErrorCode::Usage, lora.path + ": LoRA strength " + text + " is outside -2..2");
+    }
+}
+
+ImportLora parseLoraSpec(const std::string& spec) {
+    const size_t colon = spec.rfind(':');
+    if (colon == std::string::npos || colon == 0) return {spec, 1.0};
+    const std::string head = spec.substr(0, colon), tail = spec.substr(colon + 1);
+    if (const auto strength = parseNumber(tail)) {
+        ImportLora lora{head, *strength};
+        checkLoraStrength(lora);
+        return lora;
+    }
+    if (isFile(head) && !isFile(spec)) {
+        throw Error(ErrorCode::Usage, spec + ": LoRA strength '" + tail +
+                                          "' is not a number (FILE[:STRENGTH], e.g. " + head + ":0.8)");
+    }
+    return {spec, 1.0};
+}
 
 ExporterLocation locateExporter() {
     ExporterLocation location;
@@ -139,6 +190,22 @@ std::string iclightVariant(const std::string& path) {
     bad(path, "not an IC-Light file (conv_in takes " + std::to_string(width) + " channels, expected 8 or 12)");
 }
 
+bool isLoraFile(const std::string& path) {
+    if (!isFile(path)) return false;
+    try {
+        const SafetensorsFile file = SafetensorsFile::open(path);
+        for (const auto& name : file.names()) {
+            if (name.rfind("lora_unet_", 0) == 0 || name.rfind("lora_te", 0) == 0 ||
+                name.find(".lora_") != std::string::npos || name.find(".lora.") != std::string::npos ||
+                name.find("_lora.") != std::string::npos) {
+                return true;
+            }
+        }
+    } catch (const Error&) {
+    }
+    return false;
+}
+
 std::vector<std::string> checkImportInputs(const ImportRequest& request) {
     if (request.iclight.empty()) throw Error(ErrorCode::Usage, "--iclight is required");
     if (request.iclight.size() > 2) {
@@ -158,6 +225,7 @@ std::vector<std::string> checkImportInputs(const ImportRequest& request) {
     checkOptionalFile(request.segmenter, "segmenter");
     checkOptionalFile(request.vae, "VAE");
     checkOptionalFile(request.vocab, "vocabulary");
+    for (const ImportLora& lora : request.loras) checkLora(lora);
     if (isFile(request.outDir)) {
         throw Error(ErrorCode::Usage, request.outDir + ": --out is a file, not a folder");
     }

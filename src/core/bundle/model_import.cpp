@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
@@ -114,6 +115,13 @@ std::vector<std::string> exporterArguments(const ExporterLocation& exporter, con
         args.insert(args.end(), {"--segmenter", absolutePath(request.segmenter)});
     }
     if (!request.vae.empty()) args.insert(args.end(), {"--vae", absolutePath(request.vae)});
+    for (const ImportLora& lora : request.loras) {
+        // Always with the strength: the exporter splits on the last colon, so a path holding one
+        // (or a drive letter) stays intact. %.17g round-trips the double exactly.
+        char strength[32];
+        std::snprintf(strength, sizeof strength, "%.17g", lora.strength);
+        args.insert(args.end(), {"--lora", absolutePath(lora.path) + ":" + strength});
+    }
     if (progress) args.push_back("--progress");
     return args;
 }

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "chiaro/core/error.h"
+#include "pipeline/stage_error.h"
 
 namespace chiaro::core {
 namespace {
@@ -92,9 +93,10 @@ torch::Tensor runForward(const BundleManifest& manifest, const std::string& name
     try {
         out = module.forward(std::move(inputs));
     } catch (const std::exception& e) {
-        std::string summary = torchErrorSummary(e);
-        if (recogniseChannels) failOnInputChannelError(manifest, summary);
-        fail(manifest, name, "signature check failed: forward(" + inputText + ") raised: " + summary);
+        // LibTorch's own wording is matched; the user reads the translated cause.
+        const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+        if (recogniseChannels) failOnInputChannelError(manifest, c10 ? c10->what_without_backtrace() : e.what());
+        fail(manifest, name, "signature check failed: forward(" + inputText + ") raised: " + torchErrorSummary(e));
     }
     if (!out.isTensor()) {
         fail(manifest, name, "signature check failed: forward(" + inputText + ") returned a " +
@@ -214,18 +216,7 @@ void probeModule(const std::string& name, torch::jit::Module& module, const Bund
 
 std::string torchErrorSummary(const std::exception& e) {
     const auto* c10 = dynamic_cast<const c10::Error*>(&e);
-    std::string text = c10 ? c10->what_without_backtrace() : e.what();
-    // The interpreter prints a TorchScript traceback first; the cause is after the last "Error: ".
-    for (const char* marker : {"RuntimeError: ", "ValueError: ", "AssertionError: ", "Exception: "}) {
-        if (auto at = text.rfind(marker); at != std::string::npos) {
-            text = text.substr(at);
-            break;
-        }
-    }
-    if (auto newline = text.find('\n'); newline != std::string::npos) text.resize(newline);
-    constexpr size_t kMaxChars = 300;
-    if (text.size() > kMaxChars) text = text.substr(0, kMaxChars) + "...";
-    return text;
+    return torchFailureCause(c10 ? c10->what_without_backtrace() : e.what());
 }
 
 }  // namespace chiaro::core

@@ -5,6 +5,7 @@
 #include "chiaro/core/error.h"
 #include "chiaro/image/image_io.h"
 #include "image/png_chunks.h"
+#include "image/png_decode.h"
 
 namespace chiaro::core {
 namespace {
@@ -50,6 +51,11 @@ cv::Mat decodeStored(const std::string& path, const std::string& bytes, const Im
         } catch (const Error& e) {
             badImageFile(path, e.what());
         }
+    }
+    if (header.format == ImageFormat::Png) {
+        cv::Mat decoded = decodePng(path, bytes);
+        if (decoded.size() != header.storedSize) badImageFile(path, "decoded size differs from the header");
+        return decoded;
     }
     cv::Mat decoded;
     try {

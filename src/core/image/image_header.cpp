@@ -131,6 +131,21 @@ ImageHeader tiffHeader(std::string_view b) {
     return sized(ImageFormat::Tiff, checkedSize(*width, *height, "TIFF"));
 }
 
+// Formats users have that Chiaro does not read, named so that the error says what to do.
+const char* unsupportedFormatName(std::string_view b) {
+    if (b.substr(0, 10) == "#?RADIANCE" || b.substr(0, 6) == "#?RGBE") return "a Radiance HDR image";
+    if (b.substr(0, 4) == "\x76\x2f\x31\x01") return "an OpenEXR image";
+    if (slice(b, 4, 4) == "ftyp") {
+        const std::string_view brand = slice(b, 8, 4);
+        if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1") return "a HEIC/HEIF photo";
+        if (brand == "avif" || brand == "avis") return "an AVIF image";
+    }
+    if (b.substr(0, 2) == "\xFF\x0A" || slice(b, 4, 8) == "JXL \r\n\x87\n") return "a JPEG XL image";
+    if (b.substr(0, 4) == "8BPS") return "a Photoshop document";
+    if (b.substr(0, 4) == "GIF8") return "a GIF";
+    return nullptr;
+}
+
 }  // namespace
 
 ImageHeader readImageHeader(std::string_view bytes) {
@@ -140,6 +155,10 @@ ImageHeader readImageHeader(std::string_view bytes) {
     if (slice(bytes, 0, 4) == "RIFF" && slice(bytes, 8, 4) == "WEBP") return webpHeader(bytes);
     if (bytes.substr(0, 2) == "BM") return bmpHeader(bytes);
     if (hasTiffSignature(bytes)) return tiffHeader(bytes);
+    if (const char* name = unsupportedFormatName(bytes)) {
+        bad(std::string(name) + ", which Chiaro does not read: convert it to an 8- or 16-bit PNG, TIFF or "
+                                "JPEG first");
+    }
     bad("not a supported image (PNG, JPEG, WebP, BMP or TIFF)");
 }
 

@@ -19,12 +19,20 @@ int passStepCount(const PassInputs& in) {
 
 torch::Tensor runDiffusionPass(const PassInputs& in, at::Generator& generator, const RunHooks& hooks,
                                const CancelToken& cancel, const PassProgress& progress, int* unetCalls) {
-    const int steps = in.inferenceSteps;
-    const int first = in.cleanLatent ? img2imgSkip(steps, in.strength) : 0;
+    int steps = in.inferenceSteps;
+    int first = in.cleanLatent ? img2imgSkip(steps, in.strength) : 0;
     if (first >= steps) {
         throw Error(ErrorCode::Usage, "the denoise strength leaves no sampler step; raise steps or denoise");
     }
-    auto sampler = makeSampler(in.sampler, in.schedule, steps, first);
+    SamplerOptions options;
+    options.tcdGamma = in.tcdGamma;
+    if (isFewStepSampler(in.sampler)) {
+        // The same step count, the reference's img2img: set_timesteps(count, strength), all run.
+        steps -= first;
+        first = 0;
+        options.strength = in.cleanLatent ? in.strength : 1.0;
+    }
+    auto sampler = makeSampler(in.sampler, in.schedule, steps, first, options);
 
     torch::Tensor latent;
     if (in.cleanLatent) {

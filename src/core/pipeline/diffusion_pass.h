@@ -23,6 +23,7 @@ struct PassInputs {
     int inferenceSteps = 25;                 // the scheduler's step count for this pass
     std::optional<torch::Tensor> cleanLatent;  // set: image-to-image from it with `strength`
     double strength = 1.0;
+    double tcdGamma = kDefaultTcdGamma;      // the tcd sampler's gamma
     std::vector<int64_t> latentShape;        // [1, 4, h, w] for text-to-image
     torch::Tensor concatCond;                // [1, C, h, w]
     torch::Tensor context;                   // [2, 77k, hidden] as [uncond, cond], or [1, ...] without CFG
@@ -36,7 +37,9 @@ struct PassProgress {
     std::function<double()> elapsed;
 };
 
-// Number of sampler steps the pass will run (after the img2img skip).
+// Number of sampler steps the pass will run (after the img2img skip). The few-step samplers (lcm,
+// tcd) run that same number, on the timetable of set_timesteps(count, strength) instead of the tail
+// of an inferenceSteps-long one (their reference's image-to-image; see sampler.h).
 int passStepCount(const PassInputs& in);
 
 // Runs the pass and returns the final latent (float32, on the device). Throws Error(Cancelled) when

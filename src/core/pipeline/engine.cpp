@@ -18,8 +18,10 @@
 #include "conditioning.h"
 #include "diffusion_pass.h"
 #include "job_output.h"
+#include "job_stages.h"
 #include "pipeline/stage_error.h"
 #include "torch_bridge.h"
+#include "vae_runner.h"
 
 namespace chiaro::core {
 namespace {
@@ -30,13 +32,27 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Translates LibTorch's exceptions at the boundary into Chiaro errors naming the stage.
-template <typename Fn>
-auto torchStage(const char* stage, Fn&& fn) -> decltype(fn()) {
+// The one translation of whatever escaped a job or a load into a Chiaro error: Chiaro's own errors
+// stay; LibTorch's become one line naming `stage` and `moduleFile` (stage_error.h); the full text,
+// with LibTorch's trace, goes to the debug log (`--verbose`).
+Error boundaryError(const std::string& stage, const std::string& moduleFile, ErrorCode otherCode) {
     try {
-        return fn();
+        throw;
+    } catch (const Error& e) {
+        return e;
     } catch (const c10::Error& e) {
-        throw torchStageError(stage, e.what_without_backtrace());
+        coreLog().debug("{}: LibTorch error in full:\n{}", stage, e.what());
+        Error translated = torchStageError(stage, moduleFile, e.what_without_backtrace());
+        return Error(otherCode == ErrorCode::Failure ? translated.code() : otherCode, translated.what());
+    } catch (const std::bad_alloc&) {
+        return torchStageError(stage, moduleFile, "not enough memory");
+    } catch (const cv::Exception& e) {
+        coreLog().debug("{}: OpenCV error in full: {}", stage, e.what());
+        return Error(otherCode, (stage.empty() ? std::string("engine") : stage) + ": " + e.err);
+    } catch (const std::exception& e) {
+        coreLog().debug("{}: error in full: {}", stage, e.what());
+        Error translated = torchStageError(stage, moduleFile, e.what());
+        return Error(otherCode, translated.what());
     }
 }
 
@@ -47,6 +63,27 @@ struct Engine::Impl {
     std::optional<ClipTokenizer> tokenizer;
     EngineOptions options;
     std::string dir;
+    // The VAE halves, run layer by layer where they are our exporter's (cancel between layers).
+    std::optional<VaeRunner> vaeEncoderRunner;
+    std::optional<VaeRunner> vaeDecoderRunner;
+    // The stages of the job running now (set by run(); its boundary names the failed stage).
+    JobStages* stages = nullptr;
+
+    std::string moduleFile(const char* name) const { return bundle->manifest.files.at(name).path; }
+
+    void makeVaeRunners() {
+        c10::InferenceMode guard;
+        const auto& m = bundle->manifest;
+        auto image = torch::linspace(-1.0, 1.0, 3 * 64 * 64).sin().reshape({1, 3, 64, 64});
+        auto latent = torch::linspace(-1.0, 1.0, m.latentChannels * 64).cos().reshape({1, m.latentChannels, 8, 8});
+        vaeEncoderRunner.emplace(bundle->vaeEncoder, VaeRunner::Half::Encoder, image.to(bundle->device, bundle->vaeDtype));
+        vaeDecoderRunner.emplace(bundle->vaeDecoder, VaeRunner::Half::Decoder, latent.to(bundle->device, bundle->vaeDtype));
+    }
+
+    std::function<void()> checkpoint() const {
+        if (!stages) return [] {};
+        return stages->checkpointFunction();
+    }
 
     torch::Tensor encodeText(const std::string& text) {
         const auto& m = bundle->manifest;
@@ -75,12 +112,12 @@ struct Engine::Impl {
 
     torch::Tensor vaeEncode(const std::vector<cv::Mat>& images) {
         auto x = imagesToTensor(images).to(bundle->device, bundle->vaeDtype);
-        return bundle->vaeEncoder.forward({x}).toTensor().to(torch::kFloat32);
+        return vaeEncoderRunner->run(x, checkpoint()).to(torch::kFloat32);
     }
 
     torch::Tensor vaeDecode(const torch::Tensor& latent) {
         auto x = latent.to(bundle->vaeDtype);
-        return bundle->vaeDecoder.forward({x}).toTensor().to(torch::kFloat32);
+        return vaeDecoderRunner->run(x, checkpoint()).to(torch::kFloat32);
     }
 
     // fc: the foreground latent; fbc: foreground and background latents side by side in channels.
@@ -107,18 +144,23 @@ void Engine::load(const std::string& bundleDir, const EngineOptions& options) {
         return;  // models stay loaded across jobs
     }
     auto start = Clock::now();
-    LoadOptions load;
-    load.device = options.device;
-    load.precision = options.precision;
-    load.verify = options.verify;
-    load.threads = options.threads;
-    load.optimizeCpu = options.optimizeCpu;
-    auto bundle = loadBundle(bundleDir, load);
-    auto tokenizer = ClipTokenizer::fromBundleDir(bundleDir);
-    m_impl->bundle = std::move(bundle);
-    m_impl->tokenizer.emplace(std::move(tokenizer));
-    m_impl->options = options;
-    m_impl->dir = bundleDir;
+    try {
+        LoadOptions load;
+        load.device = options.device;
+        load.precision = options.precision;
+        load.verify = options.verify;
+        load.threads = options.threads;
+        load.optimizeCpu = options.optimizeCpu;
+        auto bundle = loadBundle(bundleDir, load);
+        auto tokenizer = ClipTokenizer::fromBundleDir(bundleDir);
+        m_impl->bundle = std::move(bundle);
+        m_impl->tokenizer.emplace(std::move(tokenizer));
+        m_impl->options = options;
+        m_impl->dir = bundleDir;
+        m_impl->makeVaeRunners();
+    } catch (...) {
+        throw boundaryError("loading " + bundleDir, "", ErrorCode::ModelBundle);
+    }
     coreLog().info("loaded bundle {} ({}) in {:.2f} s", bundleDir, m_impl->bundle->manifest.variant,
                    secondsSince(start));
 }
@@ -132,16 +174,23 @@ std::string Engine::deviceName() const { return m_impl->bundle ? m_impl->bundle-
 RelightResult Engine::run(const RelightJob& job, const RunHooks& hooks, const CancelToken& cancel) {
     auto start = Clock::now();
     RelightResult result;
+    JobStages stages(cancel, hooks);
+    m_impl->stages = &stages;
     try {
         m_impl->run(job, hooks, cancel, result);
-    } catch (const std::exception& e) {
+    } catch (...) {
+        const Error error = boundaryError(stages.stage(), stages.moduleFile(), ErrorCode::Failure);
         result.image.release();
-        result.status = Status::fromException(e);
-        if (result.status.code == ErrorCode::Cancelled) result.status.message = "cancelled";
+        result.status = {error.code(), error.what()};
+        if (result.status.code == ErrorCode::Cancelled) {
+            coreLog().info("job cancelled in stage {}", stages.stage());
+            result.status.message = "cancelled";
+        }
         // Info, not error: the caller reports the failure (the CLI's one stderr line, the GUI's message);
         // the log file still records it.
         coreLog().info("job failed: {}", result.status.message);
     }
+    m_impl->stages = nullptr;
     result.seconds = secondsSince(start);
     return result;
 }
@@ -163,18 +212,22 @@ void Engine::Impl::run(const RelightJob& request, const RunHooks& hooks, const C
     RelightJob job = framed.job;
     validateJob(job, variant);
     setComputeThreads(options.threads);
-    auto stage = [&](const std::string& s) { if (hooks.onStage) hooks.onStage(s); coreLog().debug("{}", s); };
+    JobStages& stages = *this->stages;
+    auto say = [&](const std::string& s) { if (hooks.onStage) hooks.onStage(s); coreLog().debug("{}", s); };
 
     auto generator = at::detail::createCPUGenerator(job.seed);
-    auto [cond, uncond] = torchStage("text encoder", [&] {
-        return encodePromptPair(job.prompt + ", " + job.addedPrompt, job.negativePrompt);
-    });
     const bool guided = job.cfg > 1.0;
-    torch::Tensor context = guided ? torch::cat({uncond, cond}, 0) : cond;
+    torch::Tensor context = stages.run("text-encode", moduleFile("text_encoder"), [&] {
+        auto [cond, uncond] = encodePromptPair(job.prompt + ", " + job.addedPrompt, job.negativePrompt);
+        return (guided ? torch::cat({uncond, cond}, 0) : cond).to(bundle->device);
+    });
 
-    const cv::Mat fgFull = compositeOnGrey(job.image, foregroundMatte(job));
-    const cv::Mat bgSource = variant == "fbc" ? fbcBackgroundSource(job, job.width, job.height) : cv::Mat();
-    const cv::Mat lightImage = variant == "fc" ? fcInitialLightImage(job, job.width, job.height) : cv::Mat();
+    cv::Mat fgFull, bgSource, lightImage;
+    stages.run("conditioning", "", [&] {
+        fgFull = compositeOnGrey(job.image, foregroundMatte(job));
+        if (variant == "fbc") bgSource = fbcBackgroundSource(job, job.width, job.height);
+        if (variant == "fc") lightImage = fcInitialLightImage(job, job.width, job.height);
+    });
 
     ScheduleConfig schedule;
     schedule.betaSchedule = job.betaSchedule.value_or(defaultBetaSchedule(job.sampler));
@@ -184,13 +237,16 @@ void Engine::Impl::run(const RelightJob& request, const RunHooks& hooks, const C
     pass.device = bundle->device;
     pass.sampler = job.sampler;
     pass.schedule = schedule;
-    pass.context = context.to(bundle->device);
+    pass.context = context;
     pass.cfg = job.cfg;
+    pass.tcdGamma = job.tcdGamma;
     pass.latentShape = {1, bundle->manifest.latentChannels, job.height / 8, job.width / 8};
-    pass.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, job.width, job.height, job.crop); });
+    pass.concatCond = stages.run("vae-encode", moduleFile("vae_encoder"), [&] {
+        return concatCond(fgFull, bgSource, job.width, job.height, job.crop);
+    });
     ++result.vaeEncodes;
     if (!lightImage.empty()) {
-        pass.cleanLatent = torchStage("VAE encoder", [&] { return vaeEncode({lightImage}); });
+        pass.cleanLatent = stages.run("vae-encode", moduleFile("vae_encoder"), [&] { return vaeEncode({lightImage}); });
         ++result.vaeEncodes;
         pass.strength = job.lowresDenoise;
         pass.inferenceSteps = static_cast<int>(pythonRound(job.steps / job.lowresDenoise));
@@ -200,7 +256,9 @@ void Engine::Impl::run(const RelightJob& request, const RunHooks& hooks, const C
 
     const cv::Size hr = highresSize(job.width, job.height, job.highresScale);
     PassInputs pass2 = pass;
-    pass2.inferenceSteps = static_cast<int>(pythonRound(job.steps / job.highresDenoise));
+    // highresSteps 0: the first pass's steps, as IC-Light does (the Fast preset sets its own).
+    const int highresSteps = job.highresSteps > 0 ? job.highresSteps : job.steps;
+    pass2.inferenceSteps = static_cast<int>(pythonRound(highresSteps / job.highresDenoise));
     pass2.strength = job.highresDenoise;
     const int pass2Steps = pass2.inferenceSteps - img2imgSkip(pass2.inferenceSteps, pass2.strength);
 
@@ -209,17 +267,17 @@ void Engine::Impl::run(const RelightJob& request, const RunHooks& hooks, const C
     progress.previewEvery = job.previewEvery;
     progress.elapsed = [start] { return secondsSince(start); };
 
-    stage("pass 1: " + std::to_string(passStepCount(pass)) + " steps at " + std::to_string(job.width) + "x" +
-          std::to_string(job.height));
-    torch::Tensor latent = torchStage("UNet (pass 1)", [&] {
+    say("pass 1: " + std::to_string(passStepCount(pass)) + " steps at " + std::to_string(job.width) + "x" +
+        std::to_string(job.height));
+    torch::Tensor latent = stages.run("pass-1", moduleFile("unet"), [&] {
         return runDiffusionPass(pass, generator, hooks, cancel, progress, &result.unetCalls);
     });
-    if (cancel.stopNow()) throw Error(ErrorCode::Cancelled, "cancelled");  // "after this image" finishes it
 
-    stage("high-resolution pass at " + std::to_string(hr.width) + "x" + std::to_string(hr.height));
-    cv::Mat lowres = torchStage("VAE decoder", [&] { return tensorToImage(vaeDecode(latent)[0]); });
-    cv::Mat upscaled = resizeWithoutCrop(lowres, hr.width, hr.height);
-    pass2.cleanLatent = torchStage("VAE encoder", [&] { return vaeEncode({upscaled}); });
+    say("high-resolution pass at " + std::to_string(hr.width) + "x" + std::to_string(hr.height));
+    cv::Mat lowres = stages.run("vae-decode", moduleFile("vae_decoder"), [&] { return tensorToImage(vaeDecode(latent)[0]); });
+    cv::Mat upscaled = stages.run("resize", "", [&] { return resizeWithoutCrop(lowres, hr.width, hr.height); });
+    lowres.release();
+    pass2.cleanLatent = stages.run("vae-encode", moduleFile("vae_encoder"), [&] { return vaeEncode({upscaled}); });
     ++result.vaeEncodes;
     const int w2 = static_cast<int>(pass2.cleanLatent->size(3)) * 8;
     const int h2 = static_cast<int>(pass2.cleanLatent->size(2)) * 8;
@@ -227,22 +285,26 @@ void Engine::Impl::run(const RelightJob& request, const RunHooks& hooks, const C
     // 1.0) that is the same images at the same size, so pass2 keeps pass 1's latent (one VAE encode,
     // ~7 s at 512x512 on 2 CPU cores, saved; the encoder is deterministic).
     if (w2 != job.width || h2 != job.height) {
-        pass2.concatCond = torchStage("VAE encoder", [&] { return concatCond(fgFull, bgSource, w2, h2, job.crop); });
+        pass2.concatCond = stages.run("vae-encode", moduleFile("vae_encoder"), [&] {
+            return concatCond(fgFull, bgSource, w2, h2, job.crop);
+        });
         ++result.vaeEncodes;
     }
     progress.stepsBefore = passStepCount(pass);
-    latent = torchStage("UNet (pass 2)", [&] {
+    latent = stages.run("pass-2", moduleFile("unet"), [&] {
         return runDiffusionPass(pass2, generator, hooks, cancel, progress, &result.unetCalls);
     });
 
-    torch::Tensor decoded = torchStage("VAE decoder", [&] { return vaeDecode(latent); });
-    requireFinite(decoded, "the VAE decoder");
-    cv::Mat generated = variant == "fbc" ? tensorToImageUnitScale(decoded[0]) : tensorToImage(decoded[0]);
-    stage("output at " + outputSizeName(input.outputSize) + " size");
-    const auto finishStart = Clock::now();
-    FinishedOutput output = finishJob(input, framed, generated);
-    coreLog().debug("output {}x{} ({}-bit) composed in {:.2f} s", output.image.cols, output.image.rows,
-                    output.image.depth() == CV_16U ? 16 : 8, secondsSince(finishStart));
+    cv::Mat generated = stages.run("vae-decode", moduleFile("vae_decoder"), [&] {
+        torch::Tensor decoded = vaeDecode(latent);
+        requireFinite(decoded, "the VAE decoder");
+        return variant == "fbc" ? tensorToImageUnitScale(decoded[0]) : tensorToImage(decoded[0]);
+    });
+    latent = torch::Tensor();
+    say("output at " + outputSizeName(input.outputSize) + " size");
+    FinishedOutput output = stages.run("finish", "", [&] { return finishJob(input, framed, generated, checkpoint()); });
+    coreLog().debug("output {}x{} ({}-bit)", output.image.cols, output.image.rows,
+                    output.image.depth() == CV_16U ? 16 : 8);
     result.image = std::move(output.image);
     result.iccProfile = std::move(output.iccProfile);
     result.job = jobToJson(request);  // as asked (a side 0 = from the photo), so it replays on another photo
@@ -286,12 +348,14 @@ double Engine::timeUnetStep(int width, int height, int repeats) {
     auto x = torch::randn({2, m.latentChannels + m.concatChannels, height / 8, width / 8}).to(b.device, b.dtype);
     auto t = torch::full({2}, 500.0f).to(b.device);
     auto ctx = torch::randn({2, 77, m.hiddenSize}).to(b.device, b.dtype);
-    return torchStage("UNet", [&] {
+    try {
         return medianSeconds(repeats, [&] {
             b.unet.forward({x, t, ctx}).toTensor();
             if (b.device.is_cuda()) torch::cuda::synchronize();
         });
-    });
+    } catch (...) {
+        throw boundaryError("unet-step", m_impl->moduleFile("unet"), ErrorCode::Failure);
+    }
 }
 
 Engine::StageTimes Engine::timeStages(int width, int height, int repeats) {

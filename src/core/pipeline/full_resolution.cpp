@@ -1,6 +1,7 @@
 #include "chiaro/pipeline/full_resolution.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -99,7 +100,12 @@ void composeRows(const FullResolutionInputs& in, const RowUpsampler& up, cv::Mat
     const float inScale = 1.0f / static_cast<float>(std::numeric_limits<In>::max());
     const float outMax = static_cast<float>(std::numeric_limits<Out>::max());
     const int width = in.photo.cols;
+    std::atomic<bool> stop{false};  // no exception may leave a parallel_for_ body
     cv::parallel_for_(cv::Range(0, in.photo.rows), [&](const cv::Range& rows) {
+        if (stop.load() || (in.cancelled && in.cancelled())) {
+            stop.store(true);
+            return;
+        }
         std::vector<float> values, scratch;
         for (int y = rows.start; y < rows.end; ++y) {
             up.row(y, values, scratch);
@@ -125,6 +131,7 @@ void composeRows(const FullResolutionInputs& in, const RowUpsampler& up, cv::Mat
             }
         }
     }, std::max(1.0, static_cast<double>(in.photo.rows) / kRowsPerStripe));
+    if (stop.load()) throw Error(ErrorCode::Cancelled, "cancelled while composing the full-resolution output");
 }
 
 void checkInputs(const FullResolutionInputs& in) {

@@ -87,7 +87,9 @@ FramedJob frameJob(const RelightJob& job) {
     return framed;
 }
 
-FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const cv::Mat& generated) {
+FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const cv::Mat& generated,
+                         const std::function<void()>& checkpoint) {
+    const auto check = [&checkpoint] { if (checkpoint) checkpoint(); };
     if (job.outputSize.mode == OutputSizeMode::Working) return {finishOutput(framed.job, generated), ""};
     cv::Mat photo = originalOf(job)(framed.frame);
     cv::Mat mask = job.mask.empty() ? cv::Mat() : job.mask(framed.frame);
@@ -97,6 +99,7 @@ FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const c
         region = scaleRect(region, photo.size(), outSize);
         photo = resizedPhoto(photo, outSize);
         mask = resizedMask(mask, outSize);
+        check();
     }
     const cv::Mat regionMask = mask.empty() ? cv::Mat() : mask(region);
     FullResolutionInputs in;
@@ -109,12 +112,26 @@ FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const c
     else in.detailMatte = job.mode == RelightMode::Inpaint ? cv::Mat(255 - regionMask) : regionMask.clone();
     const bool keep = job.keepUnmasked || job.mode == RelightMode::Inpaint;
     if (keep && !regionMask.empty()) in.keepWeight = featherOutwardByDistance(regionMask, keepFeatherRadius(outSize));
+    check();
+    // The compositor polls without throwing from its worker threads; the checkpoint's own error
+    // (with its message) is raised here, on the calling thread, once the rows have stopped.
+    if (checkpoint) {
+        in.cancelled = [&checkpoint] {
+            try {
+                checkpoint();
+                return false;
+            } catch (...) {
+                return true;
+            }
+        };
+    }
     cv::Mat composed = composeFullResolution(in);
     if (region.size() != outSize) {  // an inpaint region goes back into the untouched photo
         cv::Mat whole = toDepth(photo, in.outputDepth);
         composed.copyTo(whole(region));
         composed = whole;
     }
+    check();
     if (job.transparent) composed = withAlpha(composed, mask);
     return {composed, job.iccProfile};
 }

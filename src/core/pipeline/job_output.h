@@ -3,6 +3,8 @@
 // diffusion sees (the whole frame, the --crop frame, or for inpainting a region around the mask with
 // context, as IOPaint and Krita do), and how its result becomes the output at the photo's own size,
 // bit depth and colour space. Torch-free; the engine calls it around the diffusion passes.
+#include <functional>
+
 #include <opencv2/core.hpp>
 
 #include "chiaro/pipeline/relight_job.h"
@@ -27,7 +29,9 @@ struct FinishedOutput {
 };
 
 // The output from the diffusion's result (`generated`, CV_8UC3 sRGB at the working or high-res size).
-// `job` is the user's job (not the framed one).
-FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const cv::Mat& generated);
+// `job` is the user's job (not the framed one). `checkpoint` (may throw, e.g. Error(Cancelled)) is
+// called between the steps and, through the compositor, about every 32 rows of the output.
+FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const cv::Mat& generated,
+                         const std::function<void()>& checkpoint = {});
 
 }  // namespace chiaro::core

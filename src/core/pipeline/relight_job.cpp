@@ -88,6 +88,15 @@ void validateJob(const RelightJob& input, const std::string& variant) {
         }
     }
     if (job.steps < 1 || job.steps > 500) usage("steps must be within 1...500");
+    if (job.highresSteps < 0 || job.highresSteps > 500) usage("highres steps must be within 0...500 (0 = the steps)");
+    if (!(job.tcdGamma >= 0.0 && job.tcdGamma <= 1.0)) usage("tcd gamma must be within 0...1");
+    if (isFewStepSampler(job.sampler)) {
+        const int highres = job.highresSteps > 0 ? job.highresSteps : job.steps;
+        if (std::max(job.steps, highres) > kFewStepOriginalSteps) {
+            usage(samplerName(job.sampler) + " runs at most " + std::to_string(kFewStepOriginalSteps) +
+                  " steps per pass (its distillation schedule)");
+        }
+    }
     if (!(job.cfg >= 0.0 && job.cfg <= 50.0)) usage("cfg must be within 0...50");
     if (!(job.lowresDenoise > 0.0 && job.lowresDenoise <= 1.0)) usage("lowres denoise must be within (0, 1]");
     if (!(job.highresDenoise > 0.0 && job.highresDenoise <= 1.0)) usage("highres denoise must be within (0, 1]");
@@ -140,6 +149,8 @@ nlohmann::json jobToJson(const RelightJob& job) {
         {"highres_scale", job.highresScale},
         {"highres_denoise", job.highresDenoise},
         {"sampler", samplerName(job.sampler)},
+        {"tcd_gamma", job.tcdGamma},
+        {"highres_steps", job.highresSteps},
         {"beta_schedule", job.betaSchedule ? (*job.betaSchedule == BetaSchedule::Linear ? "linear" : "scaled_linear")
                                            : "default"},
         {"keep_unmasked", job.keepUnmasked},
@@ -188,6 +199,8 @@ void jobFromJson(const nlohmann::json& json, RelightJob& job) {
         get("highres_scale", job.highresScale);
         get("highres_denoise", job.highresDenoise);
         if (json.contains("sampler")) job.sampler = parseSamplerKind(json.at("sampler").get<std::string>());
+        get("tcd_gamma", job.tcdGamma);
+        get("highres_steps", job.highresSteps);
         if (json.contains("beta_schedule")) {
             std::string b = json.at("beta_schedule");
             if (b == "linear") job.betaSchedule = BetaSchedule::Linear;
@@ -231,7 +244,10 @@ std::string jobInfotext(const RelightJob& job, int outWidth, int outHeight, cons
     out << ", Working size: " << job.width << "x" << job.height;
     out << ", Lowres denoise: " << formatNumber(job.lowresDenoise) << ", Hires upscale: "
         << formatNumber(job.highresScale) << ", Denoising strength: " << formatNumber(job.highresDenoise)
-        << ", Mode: " << modeName(job.mode) << ", Version: Chiaro " << CHIARO_VERSION;
+        << ", Mode: " << modeName(job.mode);
+    if (job.highresSteps > 0) out << ", Hires steps: " << job.highresSteps;
+    if (job.sampler == SamplerKind::Tcd) out << ", TCD gamma: " << formatNumber(job.tcdGamma);
+    out << ", Version: Chiaro " << CHIARO_VERSION;
     return out.str();
 }
 

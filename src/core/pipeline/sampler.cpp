@@ -10,9 +10,7 @@
 namespace chiaro::core {
 namespace {
 
-torch::Tensor scalarF32(double value) {
-    return torch::scalar_tensor(value, torch::kFloat32);
-}
+using detail::scalarF32;
 
 // EulerAncestralDiscreteScheduler ("linspace" spacing, epsilon prediction).
 class EulerAncestralSampler final : public Sampler {
@@ -65,26 +63,9 @@ class EulerAncestralSampler final : public Sampler {
 };
 
 // DDIMScheduler with eta 0 ("leading" spacing, set_alpha_to_one false, no clipping): deterministic.
-class DdimSampler final : public Sampler {
+class DdimSampler final : public detail::AlphasCumprodSampler {
   public:
-    DdimSampler(Timetable timetable, int firstIndex, std::vector<float> alphasCumprod)
-        : Sampler(std::move(timetable), firstIndex), m_alphas(std::move(alphasCumprod)) {}
-
-    torch::Tensor initialLatent(const torch::Tensor& noise) const override { return noise * 1.0; }
-
-    torch::Tensor noisedLatent(const torch::Tensor& clean,
-                               const torch::Tensor& noise,
-                               int index) const override {
-        const torch::Tensor alpha = alphaAt(timestepAt(index));
-        return alpha.pow(0.5) * clean + (1 - alpha).pow(0.5) * noise;
-    }
-
-    torch::Tensor modelInput(const torch::Tensor& latent, int index) const override {
-        requireIndex(index);
-        return latent;
-    }
-
-    double modelTimestep(int index) const override { return timestepAt(index); }
+    using AlphasCumprodSampler::AlphasCumprodSampler;
 
     torch::Tensor step(const torch::Tensor& eps,
                        const torch::Tensor& latent,
@@ -92,7 +73,7 @@ class DdimSampler final : public Sampler {
                        at::Generator& /*generator*/) override {
         advance(index);
         const int timestep = timestepAt(index);
-        const int previous = timestep - static_cast<int>(m_alphas.size()) / steps();
+        const int previous = timestep - trainTimesteps() / steps();
         const torch::Tensor alpha = alphaAt(timestep);
         // set_alpha_to_one false: past the schedule the reference uses alphas_cumprod[0].
         const torch::Tensor alphaPrev = alphaAt(previous >= 0 ? previous : 0);
@@ -103,17 +84,6 @@ class DdimSampler final : public Sampler {
     }
 
     bool drawsNoise() const override { return false; }
-
-  private:
-    int timestepAt(int index) const {
-        requireIndex(index);
-        return static_cast<int>(timetable().timesteps[static_cast<size_t>(index)]);
-    }
-    torch::Tensor alphaAt(int timestep) const {
-        return scalarF32(m_alphas.at(static_cast<size_t>(timestep)));
-    }
-
-    std::vector<float> m_alphas;
 };
 
 }  // namespace
@@ -156,7 +126,17 @@ torch::Tensor drawSamplerNoise(at::IntArrayRef shape,
 std::unique_ptr<Sampler> makeSampler(SamplerKind kind,
                                      const ScheduleConfig& config,
                                      int steps,
-                                     int firstIndex) {
+                                     int firstIndex,
+                                     const SamplerOptions& options) {
+    if (isFewStepSampler(kind)) {
+        if (firstIndex != 0) {
+            throw Error(ErrorCode::Usage, samplerName(kind) +
+                                              ": image-to-image is set by the strength; the first "
+                                              "entry must be 0, got " +
+                                              std::to_string(firstIndex));
+        }
+        return detail::makeFewStepSampler(kind, config, steps, options);
+    }
     Timetable timetable = makeTimetable(kind, config, steps);
     if (firstIndex < 0 || firstIndex >= steps) {
         throw Error(ErrorCode::Usage, "sampler: first entry " + std::to_string(firstIndex) +
@@ -172,6 +152,9 @@ std::unique_ptr<Sampler> makeSampler(SamplerKind kind,
         case SamplerKind::Ddim:
             return std::make_unique<DdimSampler>(std::move(timetable), firstIndex,
                                                  alphasCumprod(config));
+        case SamplerKind::Lcm:
+        case SamplerKind::Tcd:
+            break;  // handled above
     }
     throw Error(ErrorCode::Usage, "unknown sampler kind");
 }

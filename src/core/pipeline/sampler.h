@@ -6,9 +6,12 @@
 //
 // Indices run over the timetable of makeTimetable(kind, config, steps): a pass uses the entries
 // [firstIndex, steps) in order (firstIndex = img2imgSkip(...) for image-to-image, 0 otherwise).
+// The few-step samplers (lcm, tcd) define image-to-image as their reference does instead: the
+// timetable is fewStepTimetable(config, steps, strength) and every entry is run (firstIndex 0).
 // Latents are float32 on any device; noise always comes from the caller's CPU generator, drawn with
 // the latent's shape, so that a seed gives the same picture everywhere.
 #include <memory>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -33,7 +36,8 @@ class Sampler {
     virtual double modelTimestep(int index) const = 0;
     // One step from entry `index` to the next, given the guided eps. Indices must come in order,
     // starting at firstIndex (multistep solvers keep history); throws Error(Failure) otherwise.
-    // Draws one noise tensor of the latent's shape from `generator` when drawsNoise().
+    // Draws one noise tensor of the latent's shape from `generator` when drawsNoise(), after
+    // computing the step's prediction; lcm and tcd draw none on their last step.
     virtual torch::Tensor step(const torch::Tensor& eps,
                                const torch::Tensor& latent,
                                int index,
@@ -59,12 +63,20 @@ class Sampler {
     int m_nextIndex = 0;
 };
 
+// What only some samplers read.
+struct SamplerOptions {
+    double strength = 1.0;                // lcm / tcd: set_timesteps(steps, strength)
+    double tcdGamma = kDefaultTcdGamma;   // tcd: its gamma (eta), in [0, 1]
+};
+
 // Throws Error(Usage) for a bad config, steps outside [1, trainTimesteps] or firstIndex outside
-// [0, steps).
+// [0, steps); for lcm / tcd, a firstIndex other than 0, steps or strength fewStepTimetable refuses,
+// or a gamma outside [0, 1].
 std::unique_ptr<Sampler> makeSampler(SamplerKind kind,
                                      const ScheduleConfig& config,
                                      int steps,
-                                     int firstIndex);
+                                     int firstIndex,
+                                     const SamplerOptions& options = {});
 
 // Draws standard normal noise of `shape` from the CPU `generator` in float32 (torch.randn with a
 // generator), then moves it to `device`.
@@ -73,7 +85,50 @@ torch::Tensor drawSamplerNoise(at::IntArrayRef shape,
                                torch::Device device);
 
 namespace detail {
+
+// A float32 scalar as the reference's 0-dim tensors.
+inline torch::Tensor scalarF32(double value) { return torch::scalar_tensor(value, torch::kFloat32); }
+
+// The schedulers indexed by integer training timesteps over alphas_cumprod (DDIM, LCM, TCD): the
+// model sees the latent as it is, text-to-image starts from the noise itself, image-to-image is
+// DDPM's add_noise at the first kept entry.
+class AlphasCumprodSampler : public Sampler {
+  public:
+    AlphasCumprodSampler(Timetable timetable, int firstIndex, std::vector<float> alphasCumprod)
+        : Sampler(std::move(timetable), firstIndex), m_alphas(std::move(alphasCumprod)) {}
+
+    torch::Tensor initialLatent(const torch::Tensor& noise) const override { return noise * 1.0; }
+
+    // add_noise: alphas_cumprod[t] ** 0.5 * x0 + (1 - alphas_cumprod[t]) ** 0.5 * n.
+    torch::Tensor noisedLatent(const torch::Tensor& clean, const torch::Tensor& noise, int index) const override {
+        const torch::Tensor alpha = alphaAt(timestepAt(index));
+        return alpha.pow(0.5) * clean + (1 - alpha).pow(0.5) * noise;
+    }
+
+    torch::Tensor modelInput(const torch::Tensor& latent, int index) const override {
+        requireIndex(index);
+        return latent;
+    }
+
+    double modelTimestep(int index) const override { return timestepAt(index); }
+
+  protected:
+    int timestepAt(int index) const {
+        requireIndex(index);
+        return static_cast<int>(timetable().timesteps[static_cast<size_t>(index)]);
+    }
+    torch::Tensor alphaAt(int64_t timestep) const { return scalarF32(m_alphas.at(static_cast<size_t>(timestep))); }
+    int trainTimesteps() const { return static_cast<int>(m_alphas.size()); }
+
+  private:
+    std::vector<float> m_alphas;
+};
+
 std::unique_ptr<Sampler> makeDpmSolverSampler(bool sde, Timetable timetable, int firstIndex);
+std::unique_ptr<Sampler> makeFewStepSampler(SamplerKind kind,
+                                            const ScheduleConfig& config,
+                                            int steps,
+                                            const SamplerOptions& options);
 }  // namespace detail
 
 }  // namespace chiaro::core

@@ -7,6 +7,7 @@
 #include "chiaro/bundle/bundle_manifest.h"
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
+#include "pipeline/stage_error.h"
 
 namespace chiaro::core {
 namespace {
@@ -85,7 +86,11 @@ void SubjectSegmenter::load(const std::string& bundleDir, const EngineOptions& o
 bool SubjectSegmenter::isLoaded() const { return m_impl->isLoaded; }
 int SubjectSegmenter::inputSize() const { return m_impl->size; }
 
-cv::Mat SubjectSegmenter::segment(const cv::Mat& rgb) const {
+cv::Mat SubjectSegmenter::segment(const cv::Mat& rgb, const CancelToken* cancel) const {
+    const auto checkCancel = [cancel] {
+        if (cancel && cancel->stopNow()) throw Error(ErrorCode::Cancelled, "subject selection cancelled");
+    };
+    checkCancel();
     if (!m_impl->isLoaded) throw Error(ErrorCode::ModelBundle, "no segmenter is loaded");
     if (rgb.empty() || rgb.type() != CV_8UC3) {
         throw Error(ErrorCode::BadInput, "the segmenter needs an 8-bit RGB image");
@@ -103,12 +108,17 @@ cv::Mat SubjectSegmenter::segment(const cv::Mat& rgb) const {
     auto x = torch::from_blob(input.data, {1, s, s, 3}, torch::kFloat).permute({0, 3, 1, 2}).contiguous();
     for (int c = 0; c < 3; ++c) x[0][c].sub_(m_impl->mean[c]).div_(m_impl->stdev[c]);
     auto& target = m_impl->loaded;
+    checkCancel();
     torch::Tensor alpha;
     try {
         alpha = target.module.forward({x.to(target.device, target.dtype)}).toTensor();
+    } catch (const c10::Error& e) {
+        coreLog().debug("segmenter: LibTorch error in full:\n{}", e.what());
+        throw torchStageError("segmenter", "segmenter.pt", e.what_without_backtrace());
     } catch (const std::exception& e) {
-        throw Error(ErrorCode::Failure, "segmenter: forward failed (" + std::string(e.what()).substr(0, 200) + ")");
+        throw torchStageError("segmenter", "segmenter.pt", e.what());
     }
+    checkCancel();
     alpha = alpha.to(torch::kCPU, torch::kFloat).reshape({s, s}).contiguous();
     if (!torch::isfinite(alpha).all().item<bool>()) {
         throw Error(ErrorCode::Failure, "segmenter: the model returned NaN or infinity");

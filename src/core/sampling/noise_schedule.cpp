@@ -20,6 +20,8 @@ constexpr SamplerNameEntry kSamplerNames[] = {
     {SamplerKind::DpmPp2mKarras, "dpmpp-2m-karras"},
     {SamplerKind::EulerAncestral, "euler-a"},
     {SamplerKind::Ddim, "ddim"},
+    {SamplerKind::Lcm, "lcm"},
+    {SamplerKind::Tcd, "tcd"},
 };
 
 constexpr int kMaxTrainTimesteps = 100000;
@@ -49,7 +51,25 @@ std::string samplerName(SamplerKind kind) {
 BetaSchedule defaultBetaSchedule(SamplerKind kind) {
     // IC-Light passes beta_schedule="scaled_linear" to its DDIM scheduler only; the others take the
     // diffusers default, "linear".
-    return kind == SamplerKind::Ddim ? BetaSchedule::ScaledLinear : BetaSchedule::Linear;
+    // LCM-LoRA and TCD were distilled on SD1.5's scaled_linear schedule, which is also the
+    // default of diffusers' LCMScheduler and TCDScheduler.
+    if (kind == SamplerKind::Ddim || isFewStepSampler(kind))
+        return BetaSchedule::ScaledLinear;
+    return BetaSchedule::Linear;
+}
+
+const std::vector<SamplerKind>& allSamplerKinds() {
+    static const std::vector<SamplerKind> kinds = [] {
+        std::vector<SamplerKind> out;
+        for (const auto& entry : kSamplerNames)
+            out.push_back(entry.kind);
+        return out;
+    }();
+    return kinds;
+}
+
+bool isFewStepSampler(SamplerKind kind) {
+    return kind == SamplerKind::Lcm || kind == SamplerKind::Tcd;
 }
 
 void validateScheduleConfig(const ScheduleConfig& config) {

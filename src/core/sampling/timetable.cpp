@@ -77,6 +77,50 @@ Timetable ddimTimetable(const ScheduleConfig& config, int steps) {
 
 }  // namespace
 
+Timetable fewStepTimetable(const ScheduleConfig& config, int steps, double strength,
+                           int originalSteps) {
+    validateScheduleConfig(config);
+    const int trainSteps = config.trainTimesteps;
+    if (originalSteps < 1 || originalSteps > trainSteps) {
+        throw Error(ErrorCode::Usage, "few-step schedule: original steps must be in [1, " +
+                                          std::to_string(trainSteps) + "], got " +
+                                          std::to_string(originalSteps));
+    }
+    if (!(strength > 0.0 && strength <= 1.0)) {  // also refuses NaN
+        throw Error(ErrorCode::Usage,
+                    "denoise strength must be in (0, 1], got " + std::to_string(strength));
+    }
+    if (steps < 1 || steps > originalSteps) {
+        throw Error(ErrorCode::Usage, "lcm/tcd steps must be in [1, " +
+                                          std::to_string(originalSteps) +
+                                          "] (the distillation schedule's length), got " +
+                                          std::to_string(steps));
+    }
+    // The skipping step k and the distillation timesteps k*i - 1, i = 1..int(original * strength)
+    // (a Python float product truncated), largest first.
+    const int k = trainSteps / originalSteps;
+    const int kept = static_cast<int>(static_cast<double>(originalSteps) * strength);
+    if (kept / steps < 1) {  // the reference's skipping_step < 1
+        throw Error(ErrorCode::Usage,
+                    "lcm/tcd: " + std::to_string(steps) + " steps at denoise " +
+                        std::to_string(strength) + " need more than the " + std::to_string(kept) +
+                        " distillation timesteps that strength keeps; lower the steps or raise "
+                        "the denoise");
+    }
+    // np.floor(np.linspace(0, kept, steps, endpoint=False)): i * (kept / steps) in float64.
+    const double spacing = static_cast<double>(kept) / static_cast<double>(steps);
+    const std::vector<float> sigmas = trainingSigmas(config);
+    Timetable table;
+    for (int i = 0; i < steps; ++i) {
+        const auto position = static_cast<int>(std::floor(static_cast<double>(i) * spacing));
+        const int timestep = (kept - position) * k - 1;  // reversed[position] = origin[kept-1-pos]
+        table.timesteps.push_back(timestep);
+        table.sigmas.push_back(sigmas[static_cast<size_t>(timestep)]);
+    }
+    table.sigmas.push_back(0.0f);
+    return table;
+}
+
 Timetable makeTimetable(SamplerKind kind, const ScheduleConfig& config, int steps) {
     validateScheduleConfig(config);
     if (steps < 1 || steps > config.trainTimesteps) {
@@ -92,6 +136,9 @@ Timetable makeTimetable(SamplerKind kind, const ScheduleConfig& config, int step
             return eulerTimetable(config, steps);
         case SamplerKind::Ddim:
             return ddimTimetable(config, steps);
+        case SamplerKind::Lcm:
+        case SamplerKind::Tcd:
+            return fewStepTimetable(config, steps, 1.0);
     }
     throw Error(ErrorCode::Usage, "unknown sampler kind");
 }

@@ -16,11 +16,13 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "chiaro/pipeline/framing.h"
+#include "chiaro/pipeline/presets.h"
 #include "panels/background_slot.h"
 #include "panels/output_size_box.h"
 #include "panels/quick_prompts.h"
@@ -170,12 +172,37 @@ QWidget* PromptPanel::buildSamplingBox() {
     hiresRow->addWidget(m_highresDenoise);
     form->addRow(tr("Highres ×"), hiresRow);
 
+    m_highresSteps = new QSpinBox(box);
+    m_highresSteps->setObjectName(QStringLiteral("highresSteps"));
+    m_highresSteps->setRange(0, 150);
+    m_highresSteps->setSpecialValueText(tr("same"));
+    m_highresSteps->setToolTip(tr("Steps of the high-resolution pass (same = the steps above)"));
+    form->addRow(tr("Highres steps"), m_highresSteps);
+
     m_sampler = new QComboBox(box);
-    for (auto kind : {core::SamplerKind::DpmPp2mSdeKarras, core::SamplerKind::DpmPp2mKarras,
-                      core::SamplerKind::EulerAncestral, core::SamplerKind::Ddim}) {
+    m_sampler->setObjectName(QStringLiteral("sampler"));
+    for (auto kind : core::allSamplerKinds())
         m_sampler->addItem(QString::fromStdString(core::samplerName(kind)), static_cast<int>(kind));
-    }
+    m_sampler->setToolTip(tr("lcm and tcd are few-step samplers for models with an LCM / TCD LoRA; "
+                             "they run at CFG 1"));
     form->addRow(tr("Sampler"), m_sampler);
+    m_tcdGamma = doubleSpin(0.0, 1.0, 0.05, 2, core::kDefaultTcdGamma, box);
+    m_tcdGamma->setObjectName(QStringLiteral("tcdGamma"));
+    m_tcdGamma->setToolTip(tr("TCD's gamma: 0 deterministic, 1 fully stochastic"));
+    m_tcdGamma->setEnabled(false);
+    form->addRow(tr("TCD gamma"), m_tcdGamma);
+    connect(m_sampler, qOverload<int>(&QComboBox::currentIndexChanged), this, &PromptPanel::onSamplerChanged);
+
+    m_fast = new QCheckBox(tr("Fast (few-step LoRA)"), box);
+    m_fast->setObjectName(QStringLiteral("fastPreset"));
+    m_fast->setToolTip(tr("lcm, %1 steps, CFG %2, %3 high-resolution steps. Needs models exported "
+                          "with an LCM / Hyper-SD LoRA.")
+                           .arg(core::kFastSteps)
+                           .arg(core::kFastCfg)
+                           .arg(core::kFastHighresSteps));
+    m_fast->setEnabled(false);
+    form->addRow(QString(), m_fast);
+    connect(m_fast, &QCheckBox::toggled, this, &PromptPanel::onFastToggled);
     return box;
 }
 
@@ -281,6 +308,47 @@ void PromptPanel::applyModeDefaults(StudioMode previous, StudioMode next) {
     if (std::abs(m_cfg->value() - oldCfg) < 1e-9) m_cfg->setValue(newCfg);
 }
 
+// lcm and tcd were distilled for guidance 1: picking one sets CFG to 1 (the user may raise it).
+void PromptPanel::onSamplerChanged() {
+    const auto kind = static_cast<core::SamplerKind>(m_sampler->currentData().toInt());
+    m_tcdGamma->setEnabled(kind == core::SamplerKind::Tcd);
+    if (core::isFewStepSampler(kind) && !m_fast->isChecked()) m_cfg->setValue(1.0);
+}
+
+void PromptPanel::onFastToggled(bool on) {
+    if (on) {
+        writeSampling(m_beforeFast);
+        const core::RelightJob fast = core::applyFastPreset(m_beforeFast);
+        readSampling(fast);
+    } else {
+        readSampling(m_beforeFast);
+    }
+}
+
+void PromptPanel::setFastAvailable(bool available) {
+    if (!available && m_fast->isChecked()) m_fast->setChecked(false);
+    m_fast->setEnabled(available);
+}
+
+void PromptPanel::writeSampling(core::RelightJob& job) const {
+    job.steps = m_steps->value();
+    job.cfg = m_cfg->value();
+    job.sampler = static_cast<core::SamplerKind>(m_sampler->currentData().toInt());
+    job.tcdGamma = m_tcdGamma->value();
+    job.highresSteps = m_highresSteps->value();
+}
+
+void PromptPanel::readSampling(const core::RelightJob& job) {
+    // The sampler first: picking lcm would otherwise reset the CFG read below.
+    const QSignalBlocker block(m_sampler);
+    m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(static_cast<int>(job.sampler))));
+    m_tcdGamma->setEnabled(job.sampler == core::SamplerKind::Tcd);
+    m_steps->setValue(job.steps);
+    m_cfg->setValue(job.cfg);
+    m_tcdGamma->setValue(job.tcdGamma);
+    m_highresSteps->setValue(job.highresSteps);
+}
+
 void PromptPanel::writeTo(core::RelightJob& job) {
     if (m_randomSeed->isChecked()) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(INT_MAX)));
     job.prompt = m_prompt->toPlainText().trimmed().toStdString();
@@ -297,7 +365,7 @@ void PromptPanel::writeTo(core::RelightJob& job) {
     job.lowresDenoise = m_lowresDenoise->value();
     job.highresScale = m_highresScale->value();
     job.highresDenoise = m_highresDenoise->value();
-    job.sampler = static_cast<core::SamplerKind>(m_sampler->currentData().toInt());
+    writeSampling(job);
     job.mode = mode() == StudioMode::Inpaint ? core::RelightMode::Inpaint : core::RelightMode::Subject;
     job.fbcBackground = mode() == StudioMode::MatchBackground
                             ? static_cast<core::FbcBackground>(m_fbcBackground->currentData().toInt())
@@ -329,7 +397,11 @@ void PromptPanel::readFrom(const core::RelightJob& job) {
     m_lowresDenoise->setValue(job.lowresDenoise);
     m_highresScale->setValue(job.highresScale);
     m_highresDenoise->setValue(job.highresDenoise);
-    m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(static_cast<int>(job.sampler))));
+    {
+        const QSignalBlocker block(m_fast);
+        m_fast->setChecked(m_fast->isEnabled() && core::isFastPreset(job));
+    }
+    readSampling(job);
     StudioMode mode = job.mode == core::RelightMode::Inpaint ? StudioMode::Inpaint : StudioMode::Subject;
     if (job.fbcBackground != core::FbcBackground::LightMap) {
         mode = StudioMode::MatchBackground;

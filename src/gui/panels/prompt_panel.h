@@ -57,6 +57,14 @@ public:
     QComboBox* fbcBackgroundBox() const { return m_fbcBackground; }
     QSpinBox* stepsSpin() const { return m_steps; }
     QDoubleSpinBox* cfgSpin() const { return m_cfg; }
+    QComboBox* samplerBox() const { return m_sampler; }
+    QDoubleSpinBox* tcdGammaSpin() const { return m_tcdGamma; }
+    QSpinBox* highresStepsSpin() const { return m_highresSteps; }
+    QCheckBox* fastBox() const { return m_fast; }
+
+    // Whether the loaded models carry a few-step LoRA (core::fastPresetAvailable): the Fast check
+    // box is enabled only then; turning it off unchecks it and gives back the settings it replaced.
+    void setFastAvailable(bool available);
 
 Q_SIGNALS:
     void modeChanged(chiaro::gui::StudioMode mode);
@@ -69,6 +77,10 @@ private:
     void updatePhotoFrame();
     void saveOutputChoice() const;
     void applyModeDefaults(StudioMode previous, StudioMode next);
+    void onSamplerChanged();
+    void onFastToggled(bool on);
+    void writeSampling(core::RelightJob& job) const;  // sampler, steps, CFG, gamma, highres steps
+    void readSampling(const core::RelightJob& job);
 
     QPlainTextEdit* m_prompt = nullptr;
     QComboBox* m_quickLighting = nullptr;
@@ -87,6 +99,10 @@ private:
     QDoubleSpinBox* m_highresScale = nullptr;
     QDoubleSpinBox* m_highresDenoise = nullptr;
     QComboBox* m_sampler = nullptr;
+    QDoubleSpinBox* m_tcdGamma = nullptr;   // enabled for tcd only
+    QSpinBox* m_highresSteps = nullptr;     // 0 = the steps
+    QCheckBox* m_fast = nullptr;            // the Fast preset (core::applyFastPreset)
+    core::RelightJob m_beforeFast;          // sampler, steps, CFG, highres steps it replaced
     QComboBox* m_mode = nullptr;
     BackgroundSlot* m_background = nullptr;
     QComboBox* m_fbcBackground = nullptr;  // Match background: the image, mirrored, or flat grey

@@ -95,7 +95,8 @@ core::JobCost QueueModel::costOf(const StoredJob& job) {
         const cv::Size hr = core::highresSize(cost.width, cost.height, scale);
         cost.highresWidth = hr.width;
         cost.highresHeight = hr.height;
-        cost.highresSteps = static_cast<int>(std::lround(cost.steps * p.value("highres_denoise", 0.5)));
+        const int highres = p.value("highres_steps", 0) > 0 ? p.value("highres_steps", 0) : cost.steps;
+        cost.highresSteps = static_cast<int>(std::lround(highres * p.value("highres_denoise", 0.5)));
     }
     return cost;
 }

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "settings/import_runner.h"
+#include "settings/lora_list.h"
 
 namespace chiaro::gui {
 namespace {
@@ -59,6 +60,8 @@ ImportDialog::ImportDialog(const QString& outDir, QWidget* parent)
     addPathRow(Field::Segmenter, tr("Segmenter"), tr("optional: BriaRMBG-1.4 or BiRefNet model.safetensors"), false, true);
     addPathRow(Field::Vae, tr("VAE"), tr("optional: a replacement VAE"), false, true);
     addPathRow(Field::Vocab, tr("Vocabulary"), tr("optional: CLIP vocabulary (default: the base's tokenizer)"), false, true);
+    m_loras = new LoraList(m_form);
+    form->addRow(tr("LoRAs"), m_loras);
     addPathRow(Field::Out, tr("Save bundles in"), outDir, true, false)->setText(outDir);
 
     m_progress = new QProgressBar(this);
@@ -119,7 +122,9 @@ QLineEdit* ImportDialog::addPathRow(Field which, const QString& label, const QSt
     return edit;
 }
 
-QLineEdit* ImportDialog::field(Field which) const { return m_fields[static_cast<int>(which)]; }
+QLineEdit* ImportDialog::field(Field which) const {
+    return which == Field::Lora ? nullptr : m_fields[static_cast<int>(which)];
+}
 QString ImportDialog::statusText() const { return m_status->text(); }
 QString ImportDialog::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 bool ImportDialog::isRunning() const { return m_runner->isRunning(); }
@@ -143,6 +148,7 @@ core::ImportRequest ImportDialog::request() const {
     r.vae = text(Field::Vae);
     r.vocab = text(Field::Vocab);
     r.outDir = text(Field::Out);
+    r.loras = m_loras->loras();
     return r;
 }
 
@@ -152,6 +158,9 @@ ImportDialog::Field ImportDialog::routeDroppedPath(const QString& path) {
     if (info.isDir()) {
         target = QFileInfo(path + "/model_index.json").isFile() || field(Field::Base)->text().isEmpty()
                      ? Field::Base : Field::Out;
+    } else if (core::isLoraFile(path.toStdString())) {
+        m_loras->addLora(path);
+        return Field::Lora;
     } else if (isIcLightFile(path)) {
         target = field(Field::IcLight)->text().isEmpty() ? Field::IcLight : Field::IcLight2;
     } else if (field(Field::Base)->text().isEmpty()) {

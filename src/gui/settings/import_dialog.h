@@ -1,7 +1,8 @@
 #pragma once
 // Settings › Import models…: pick the SD 1.5 base (folder or file), one or two IC-Light files and
 // an optional segmenter / VAE / vocabulary (Browse, or drop files and folders onto a field or
-// anywhere on the dialog), then Import runs the exporter with a progress bar and Cancel. The
+// anywhere on the dialog) and optional LoRAs with a strength each (merged into the bundles), then
+// Import runs the exporter with a progress bar and Cancel. The
 // exporter's error is shown in its own words. On success imported() carries the model folder and
 // the dialog closes; the caller selects that folder.
 #include <QDialog>
@@ -16,16 +17,20 @@ class QPushButton;
 namespace chiaro::gui {
 
 class ImportRunner;
+class LoraList;
 
 class ImportDialog : public QDialog {
     Q_OBJECT
 public:
-    enum class Field { Base, IcLight, IcLight2, Segmenter, Vae, Vocab, Out };
+    // Lora is no line edit (field() returns nullptr for it): routeDroppedPath's answer for a LoRA
+    // file, which goes to loraList().
+    enum class Field { Base, IcLight, IcLight2, Segmenter, Vae, Vocab, Out, Lora };
 
     explicit ImportDialog(const QString& outDir, QWidget* parent = nullptr);
     ~ImportDialog() override;
 
     QLineEdit* field(Field which) const;
+    LoraList* loraList() const { return m_loras; }
     QProgressBar* progressBar() const { return m_progress; }
     QPushButton* importButton() const { return m_import; }
     QPushButton* cancelButton() const { return m_cancel; }
@@ -34,7 +39,8 @@ public:
     bool isRunning() const;
     core::ImportRequest request() const;
     // Puts a dropped path where it belongs: a diffusers folder or checkpoint -> base, an IC-Light
-    // file -> the first free IC-Light field, other .safetensors -> segmenter; returns the field.
+    // file -> the first free IC-Light field, a LoRA -> the LoRA list (strength 1), other
+    // .safetensors -> segmenter; returns the field.
     Field routeDroppedPath(const QString& path);
     void startImport();
 
@@ -61,6 +67,7 @@ private:
     QPushButton* m_import = nullptr;
     QPushButton* m_cancel = nullptr;
     QWidget* m_form = nullptr;
+    LoraList* m_loras = nullptr;
     ImportRunner* m_runner = nullptr;
 };
 

@@ -23,6 +23,7 @@
 #include "chiaro/core/logging.h"
 #include "chiaro/core/paths.h"
 #include "chiaro/image/image_io.h"
+#include "chiaro/pipeline/presets.h"
 #include "image_bridge.h"
 #include "panels/background_slot.h"
 #include "panels/light_panel.h"
@@ -53,6 +54,9 @@ Studio::Studio(QMainWindow* window, std::function<bool(const QString&)> openPhot
         m_notice->setVisible(true);
     }
     buildMenus();
+    updateFastPreset();
+    connect(this, &Studio::settingsApplied, this, &Studio::updateFastPreset);
+    connect(m_prompt, &PromptPanel::modeChanged, this, &Studio::updateFastPreset);
 
     connect(m_light, &LightPanel::lightChanged, this, [this](const core::LightSettings& light) {
         if (m_preview->isPrepared() || !m_photoRgb.empty()) m_preview->requestRender(light);
@@ -301,6 +305,11 @@ void Studio::saveWithDialog() {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const bool known = suffix == "png" || suffix == "tif" || suffix == "tiff";
     saveAs(known ? path : path + ".png");  // saveRelightResult writes TIFF for .tif / .tiff
+}
+
+void Studio::updateFastPreset() {
+    const char* variant = m_prompt->mode() == StudioMode::MatchBackground ? "fbc" : "fc";
+    m_prompt->setFastAvailable(core::fastPresetAvailable(m_settings.effectiveBundleDir().toStdString(), variant));
 }
 
 void Studio::applySettings(const AppSettings& settings) {

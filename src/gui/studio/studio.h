@@ -104,6 +104,8 @@ private:
     core::RelightJob baseJob() const;
     bool refuseOutput();  // a custom output size the photo cannot take: says why, returns true
     void updatePreviewSource();
+    // Enables the prompt panel's Fast preset when the mode's bundle carries a few-step LoRA.
+    void updateFastPreset();
     void showHistoryEntry(int index);
     void estimateLight();
     void pasteImage();

@@ -56,7 +56,7 @@ core::RelightResult EngineWorker::execute(const EngineRequest& request) {
     if (request.segmentSubject && job->mask.empty()) {
         try {
             segmented = *job;  // shallow: the pixels stay shared, only the mask is new
-            segmented.mask = runSegmenter(request.id, job->image, request.bundleDir, request.options);
+            segmented.mask = runSegmenter(request.id, job->image, request.bundleDir, request.options, request.cancel.get());
             segmented.maskSource = "segmenter";
             job = &segmented;
         } catch (const std::exception& e) {
@@ -77,11 +77,11 @@ core::RelightResult EngineWorker::execute(const EngineRequest& request) {
 }
 
 cv::Mat EngineWorker::runSegmenter(quint64 id, const cv::Mat& rgb, const QString& bundleDir,
-                                   const core::EngineOptions& options) {
+                                   const core::EngineOptions& options, const core::CancelToken* cancel) {
     if (!m_segmenter) m_segmenter = std::make_unique<core::SubjectSegmenter>();
     Q_EMIT stageChanged(id, tr("Selecting the subject…"));
     m_segmenter->load(bundleDir.toStdString(), options);  // keeps the loaded one when unchanged
-    return m_segmenter->segment(rgb);
+    return m_segmenter->segment(rgb, cancel);
 }
 
 void EngineWorker::segment(const SegmentRequest& request) {
@@ -90,7 +90,7 @@ void EngineWorker::segment(const SegmentRequest& request) {
         return;
     }
     try {
-        const cv::Mat matte = runSegmenter(request.id, request.rgb, request.bundleDir, request.options);
+        const cv::Mat matte = runSegmenter(request.id, request.rgb, request.bundleDir, request.options, request.cancel.get());
         Q_EMIT segmentDone(request.id, matToQImage(matte), QString());
     } catch (const std::exception& e) {
         core::namedLogger("gui")->warn("engine: subject selection {} failed: {}", request.id, e.what());

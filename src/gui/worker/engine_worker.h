@@ -45,7 +45,8 @@ private:
     core::RelightResult execute(const EngineRequest& request);
     // The subject's matte (CV_8UC1) from the bundle's segmenter, loading it when needed. Throws.
     cv::Mat runSegmenter(quint64 id, const cv::Mat& rgb, const QString& bundleDir,
-                         const core::EngineOptions& options);
+                         const core::EngineOptions& options,
+                         const core::CancelToken* cancel);
 
     std::unique_ptr<core::Engine> m_engine;
     QString m_loadedDir;

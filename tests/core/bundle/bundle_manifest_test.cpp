@@ -75,6 +75,56 @@ TEST_CASE("an optional segmenter entry is recognised", "[bundle]") {
     CHECK(core::readBundleManifest(dir.path()).hasSegmenter());
 }
 
+TEST_CASE("merged LoRAs are read from the optional loras array", "[bundle]") {
+    test::TempDir dir;
+    json manifest = test::writeSyntheticBundle(dir.path());
+    CHECK(core::readBundleManifest(dir.path()).loras.empty());
+    const std::string sha(64, 'a');
+    manifest["loras"] = json::array(
+        {{{"file", "style.safetensors"}, {"sha256", sha}, {"strength", 0.8},
+          {"format", "kohya"}, {"layers", 12}, {"fast", false}},
+         {{"file", "lcm-lora-sdv1-5.safetensors"}, {"sha256", sha}, {"strength", 1.0},
+          {"format", "peft"}, {"layers", 4}, {"fast", true}}});
+    test::writeManifest(dir.path(), manifest);
+    core::BundleManifest m = core::readBundleManifest(dir.path());
+    REQUIRE(m.loras.size() == 2);
+    CHECK(m.loras[0].file == "style.safetensors");
+    CHECK(m.loras[0].sha256 == sha);
+    CHECK(m.loras[0].strength == Approx(0.8));
+    CHECK(m.loras[0].format == "kohya");
+    CHECK_FALSE(m.loras[0].fast);
+    CHECK(m.loras[1].fast);
+    CHECK(m.hasFastLora());
+    manifest["loras"].erase(1);
+    test::writeManifest(dir.path(), manifest);
+    CHECK_FALSE(core::readBundleManifest(dir.path()).hasFastLora());
+}
+
+TEST_CASE("a malformed loras array is named with its field", "[bundle]") {
+    const json good = {{"file", "a.safetensors"}, {"sha256", std::string(64, 'b')},
+                       {"strength", 1.0}, {"format", "kohya"}, {"fast", false}};
+    CHECK_THAT(errorAfterEdit([](json& m) { m["loras"] = "x"; }),
+               Catch::Contains("field 'loras' must be an array"));
+    CHECK_THAT(errorAfterEdit([&](json& m) { m["loras"] = json::array({good, 3}); }),
+               Catch::Contains("field 'loras[1]' must be an object"));
+    json bad = good;
+    bad["strength"] = 2.5;
+    CHECK_THAT(errorAfterEdit([&](json& m) { m["loras"] = json::array({bad}); }),
+               Catch::Contains("field 'loras[0].strength' must be a number in -2..2"));
+    bad = good;
+    bad["sha256"] = "abc";
+    CHECK_THAT(errorAfterEdit([&](json& m) { m["loras"] = json::array({bad}); }),
+               Catch::Contains("field 'loras[0].sha256' is not 64 hex digits"));
+    bad = good;
+    bad.erase("file");
+    CHECK_THAT(errorAfterEdit([&](json& m) { m["loras"] = json::array({bad}); }),
+               Catch::Contains("missing field 'loras[0].file'"));
+    bad = good;
+    bad["fast"] = "yes";
+    CHECK_THAT(errorAfterEdit([&](json& m) { m["loras"] = json::array({bad}); }),
+               Catch::Contains("field 'loras[0].fast' must be true or false"));
+}
+
 TEST_CASE("a missing folder, a file instead of a folder and a missing manifest are named",
           "[bundle]") {
     test::TempDir dir;

@@ -102,6 +102,51 @@ TEST_CASE("the exporter's arguments name absolute inputs; the segmenter goes wit
     CHECK(second[4] == parity("iclight_fbc_offset.safetensors"));
 }
 
+TEST_CASE("a --lora FILE[:STRENGTH] spec splits at the last colon only before a number", "[core][import][lora]") {
+    test::TempDir dir;
+    const std::string lora = dir.file("style.safetensors");
+    core::writeFileAtomic(lora, "x");
+    auto parsed = core::parseLoraSpec(lora);
+    CHECK((parsed.path == lora && parsed.strength == 1.0));
+    parsed = core::parseLoraSpec(lora + ":-0.75");
+    CHECK((parsed.path == lora && parsed.strength == -0.75));
+    parsed = core::parseLoraSpec("C:\\loras\\x.safetensors");
+    CHECK((parsed.path == "C:\\loras\\x.safetensors" && parsed.strength == 1.0));
+    parsed = core::parseLoraSpec("C:\\loras\\x.safetensors:2");
+    CHECK((parsed.path == "C:\\loras\\x.safetensors" && parsed.strength == 2.0));
+    CHECK(codeOf([&] { core::parseLoraSpec(lora + ":2.5"); }) == core::ErrorCode::Usage);
+    CHECK(codeOf([&] { core::parseLoraSpec(lora + ":nan"); }) == core::ErrorCode::Usage);
+    CHECK(codeOf([&] { core::parseLoraSpec(lora + ":strong"); }) == core::ErrorCode::Usage);
+    try {
+        core::parseLoraSpec(lora + ":3");
+    } catch (const core::Error& e) {
+        CHECK(std::string(e.what()) == lora + ": LoRA strength 3 is outside -2..2");
+    }
+}
+
+TEST_CASE("LoRAs go to every export with their strength; a missing one is refused first", "[core][import][lora]") {
+    core::ExporterLocation exporter{"/usr/bin/python3", "/x/export.py", "test"};
+    core::ImportRequest r;
+    r.base = parity("tiny_sd");
+    r.iclight = {parity("iclight_fc_offset.safetensors"), parity("iclight_fbc_offset.safetensors")};
+    r.outDir = "/o";
+    r.loras = {{"/l/a:b.safetensors", 0.5}, {"/l/c.safetensors", -1.25}};
+    for (size_t i = 0; i < 2; ++i) {
+        const auto args = core::exporterArguments(exporter, r, i, "/o/x", false);
+        const auto at = std::find(args.begin(), args.end(), "--lora");
+        REQUIRE(std::distance(at, args.end()) >= 4);
+        CHECK(at[1] == "/l/a:b.safetensors:0.5");
+        CHECK(at[2] == "--lora");
+        CHECK(at[3] == "/l/c.safetensors:-1.25");
+    }
+    CHECK(codeOf([&] { core::checkImportInputs(r); }) == core::ErrorCode::BadInput);
+    r.loras = {{parity("iclight_fc_offset.safetensors"), 3.0}};
+    CHECK(codeOf([&] { core::checkImportInputs(r); }) == core::ErrorCode::Usage);
+    r.loras = {{parity("tiny_sd/model_index.json"), 1.0}};  // not safetensors
+    CHECK(codeOf([&] { core::checkImportInputs(r); }) == core::ErrorCode::BadInput);
+    CHECK_FALSE(core::isLoraFile(parity("iclight_fc_offset.safetensors")));
+}
+
 TEST_CASE("IC-Light files are told apart from bases, UNets and broken files", "[core][import]") {
     test::TempDir dir;
     CHECK(core::iclightVariant(parity("iclight_fc_offset.safetensors")) == "fc");

@@ -105,3 +105,20 @@ TEST_CASE("random truncations and corruptions never crash the loaders", "[image]
         }
     }
 }
+
+TEST_CASE("HDR, EXR, HEIC, AVIF and other formats Chiaro does not read are named", "[image][io]") {
+    test::TempDir dir;
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 2 +X 2\n", "a Radiance HDR image"},
+        {std::string("\x76\x2f\x31\x01\x02\x00\x00\x00", 8), "an OpenEXR image"},
+        {std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24), "a HEIC/HEIF photo"},
+        {std::string("\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1", 24), "an AVIF image"},
+        {"8BPS\x00\x01", "a Photoshop document"},
+        {"GIF89a\x01\x00\x01\x00", "a GIF"},
+    };
+    for (const auto& [bytes, name] : files) {
+        const std::string path = dir.file("photo.png");  // the extension must not matter
+        writeBytes(path, bytes);
+        requireBadInput([&] { core::loadImageRgb(path); }, path, name + ", which Chiaro does not read");
+    }
+}

@@ -82,8 +82,7 @@ TEST_CASE("the same seed gives identical bytes, another seed a different image",
 
 TEST_CASE("text-to-image (no light) and every sampler run", "[pipeline]") {
     auto& engine = engineFor("tiny_fc");
-    for (auto sampler : {core::SamplerKind::DpmPp2mSdeKarras, core::SamplerKind::DpmPp2mKarras,
-                         core::SamplerKind::EulerAncestral, core::SamplerKind::Ddim}) {
+    for (auto sampler : core::allSamplerKinds()) {  // lcm and tcd included (issue #23)
         RelightJob job = smallJob();
         job.light.direction.reset();
         job.sampler = sampler;
@@ -91,6 +90,29 @@ TEST_CASE("text-to-image (no light) and every sampler run", "[pipeline]") {
         INFO(core::samplerName(sampler) << ": " << result.status.message);
         CHECK(result.status.ok());
         CHECK(result.image.cols == 256);
+    }
+}
+
+// Issue #23: the high-resolution pass's own step count, for every sampler; 0 keeps the steps.
+// fc: pass 1 runs round(3 / 0.9) = 3 inference steps, 3 - int(2.7) = 1 skipped -> 2 steps; pass 2
+// runs round(h / 0.5) = 2h inference steps, half of them -> h steps (3 when highresSteps is 0).
+TEST_CASE("highres steps set the second pass's step count for every sampler", "[pipeline][few-step]") {
+    auto& engine = engineFor("tiny_fc");
+    for (auto sampler : core::allSamplerKinds()) {
+        const bool lcm = sampler == core::SamplerKind::Lcm;
+        for (int highres : lcm ? std::vector<int>{0, 1, 4} : std::vector<int>{1}) {
+            RelightJob job = smallJob();
+            job.sampler = sampler;
+            job.highresSteps = highres;
+            int steps = 0;
+            core::RunHooks hooks;
+            hooks.onProgress = [&](int, int total, double, double) { steps = total; };
+            auto result = engine.run(job, hooks, core::CancelToken());
+            INFO(core::samplerName(sampler) << " highres " << highres << ": " << result.status.message);
+            REQUIRE(result.status.ok());
+            CHECK(steps == 2 + (highres > 0 ? highres : 3));
+            CHECK(result.unetCalls == steps);
+        }
     }
 }
 

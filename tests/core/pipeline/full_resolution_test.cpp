@@ -2,6 +2,7 @@
 // on real photos from ../shared/data/photos and on generated pictures with fine print.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <set>
 
 #include <opencv2/imgproc.hpp>
@@ -291,4 +292,26 @@ TEST_CASE("the outward feather is 0 beyond its radius and never below the mask",
     cv::Mat below;
     cv::compare(feather, mask, below, cv::CMP_LT);
     CHECK(cv::countNonZero(below) == 0);
+}
+
+TEST_CASE("a cancel while composing stops the rows and throws Cancelled", "[pipeline][fullres][cancel]") {
+    const cv::Mat photo = test::printedLabelPhoto({1600, 1200});
+    core::FullResolutionInputs in;
+    in.photo = photo;
+    in.generated = relitAtWorkingSize(photo, {512, 384});
+    std::atomic<int> polls{0};
+    in.cancelled = [&] { return ++polls > 3; };  // a few stripes, then the user cancels
+    try {
+        (void)core::composeFullResolution(in);
+        FAIL("composing went on after the cancel");
+    } catch (const core::Error& e) {
+        CHECK(e.code() == core::ErrorCode::Cancelled);
+    }
+    // 1200 rows are ~38 stripes of 32: the polls stop soon after the cancel (one per worker stripe
+    // already started at most), not at the end.
+    CHECK(polls.load() < 12);
+
+    in.cancelled = [&] { return false; };
+    const cv::Mat out = core::composeFullResolution(in);
+    CHECK(out.size() == photo.size());
 }
