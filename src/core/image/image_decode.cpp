@@ -5,6 +5,7 @@
 #include "chiaro/core/error.h"
 #include "chiaro/image/image_io.h"
 #include "image/png_chunks.h"
+#include "image/jpeg_decode.h"
 #include "image/png_decode.h"
 
 namespace chiaro::core {
@@ -56,6 +57,12 @@ cv::Mat decodeStored(const std::string& path, const std::string& bytes, const Im
         cv::Mat decoded = decodePng(path, bytes);
         if (decoded.size() != header.storedSize) badImageFile(path, "decoded size differs from the header");
         return decoded;
+    }
+    if (header.format == ImageFormat::Jpeg && header.jpegPrecision == 8) {
+        if (std::optional<cv::Mat> decoded = decodeJpeg(path, bytes)) {
+            if (decoded->size() != header.storedSize) badImageFile(path, "decoded size differs from the header");
+            return *decoded;
+        }
     }
     cv::Mat decoded;
     try {
