@@ -1,5 +1,5 @@
 """Issue #24: LibTorch failures inside a job reach the user as one sentence naming the stage, the
-bundle file and the real cause, from the real chiaro-cli.
+bundle file and the real cause, from the real chiaro-cli; decoders' warnings stay off the terminal.
 
 Each case copies the tiny fc bundle and replaces vae_decoder.pt with a TorchScript module that
 passes the loader's probe (an 8x8 latent) and fails at the job's size: one raises inside
@@ -14,8 +14,10 @@ import json
 import os
 import resource
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 
 import torch
 
@@ -89,10 +91,51 @@ def expect_failure(result, output, expected, what, verbose=False):
     return ok
 
 
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+
+
+def damaged_but_readable_png(path):
+    """A PNG libpng warns about twice: an iCCP chunk that is no profile, data after the image."""
+    width, height = 64, 48
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 4 % 256, y * 5 % 256, 128))
+                    for y in range(height))
+    png = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    png += png_chunk(b"iCCP", b"bogus\x00\x00" + zlib.compress(b"not a profile" * 20))
+    png += png_chunk(b"IDAT", zlib.compress(rows) + b"junk") + png_chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(png)
+
+
+def damaged_but_readable_jpeg(path):
+    """A photo with one flipped byte in its entropy-coded data: libjpeg warns ("Corrupt JPEG data:
+    64 extraneous bytes before marker 0xd9", as OpenCV's codec printed it), then decodes."""
+    with open(os.path.join(os.environ["CHIARO_SHARED_DIR"], "data", "photos", "rocket.jpg"), "rb") as f:
+        data = bytearray(f.read())
+    data[len(data) // 2] ^= 0x55
+    with open(path, "wb") as f:
+        f.write(bytes(data))
+
+
+def decoder_warnings(cli, work):
+    """Decoder warnings never reach the terminal; what is printed is Chiaro's own lines."""
+    ok = True
+    for name, make, allowed in (("damaged.png", damaged_but_readable_png, 1), ("damaged.jpg", damaged_but_readable_jpeg, 0)):
+        path = os.path.join(work, name)
+        make(path)
+        out = os.path.join(work, name + ".preview.png")
+        run = subprocess.run([cli, "preview", path, "-o", out, "--light", "90,0"], capture_output=True, text=True)
+        lines = [l for l in run.stderr.splitlines() if l.strip()]
+        good = run.returncode == 0 and len(lines) <= allowed and not any("libpng" in l or "JPEG" in l for l in lines)
+        print(("ok   " if good else "FAIL ") + "%s: exit %d, stderr %r" % (name, run.returncode, run.stderr))
+        ok &= good
+    return ok
+
+
 def main():
     cli, tiny, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
-    ok = True
+    ok = decoder_warnings(cli, work)
 
     out = os.path.join(work, "raises.png")
     bundle = broken_bundle(tiny, work, "raises", Raises())
