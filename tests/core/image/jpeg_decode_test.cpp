@@ -3,10 +3,6 @@
 // no longer prints libjpeg's warning to stderr: it goes to the debug log.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -14,44 +10,22 @@
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
 #include "image/jpeg_decode.h"
+#include "decode_test_util.h"
 #include "image_fixtures.h"
 #include "log_capture.h"
 #include "test_support.h"
 
 using namespace chiaro;
+using test::identical;
+using test::opencvDecode;
+using test::stderrOf;
 
 namespace {
-
-cv::Mat opencvDecode(const std::string& bytes) {
-    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
-    return cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
-}
-
-bool identical(const cv::Mat& a, const cv::Mat& b) {
-    return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
-}
 
 std::string encoded(const cv::Mat& image, std::vector<int> params) {
     std::vector<uchar> out;
     REQUIRE(cv::imencode(".jpg", image, out, params));
     return std::string(out.begin(), out.end());
-}
-
-// What the process writes to stderr (fd 2) while `fn` runs.
-template <typename Fn>
-std::string stderrOf(Fn&& fn) {
-    test::TempDir dir;
-    const std::string path = dir.file("stderr.txt");
-    std::fflush(stderr);
-    const int saved = dup(2);
-    const int file = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(file, 2);
-    close(file);
-    fn();
-    std::fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    return core::readFileBytes(path);
 }
 
 }  // namespace

@@ -3,21 +3,22 @@
 // profile no longer prints libpng's warnings to stderr: they go to the debug log.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <fcntl.h>
 #include <png.h>
-#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <zlib.h>
 
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
+#include "decode_test_util.h"
 #include "image/png_decode.h"
 #include "log_capture.h"
 #include "test_support.h"
 
 using namespace chiaro;
+using test::identical;
+using test::opencvDecode;
+using test::stderrOf;
 
 namespace {
 
@@ -72,37 +73,6 @@ std::string writePng(const Layout& layout) {
     png_write_end(png, nullptr);
     png_destroy_write_struct(&png, &info);
     return out;
-}
-
-bool identical(const cv::Mat& a, const cv::Mat& b) {
-    return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
-}
-
-cv::Mat opencvDecode(const std::string& bytes) {
-    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
-    return cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
-}
-
-// What the process writes to stderr (fd 2) while `fn` runs.
-template <typename Fn>
-std::string stderrOf(Fn&& fn) {
-    test::TempDir dir;
-    const std::string path = dir.file("stderr.txt");
-    std::fflush(stderr);
-    const int saved = dup(2);
-    const int file = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(file, 2);
-    close(file);
-    fn();
-    std::fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    std::FILE* in = std::fopen(path.c_str(), "rb");
-    std::string text;
-    char buffer[4096];
-    for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), in)) > 0;) text.append(buffer, n);
-    std::fclose(in);
-    return text;
 }
 
 std::string chunk(const std::string& type, const std::string& data) {
