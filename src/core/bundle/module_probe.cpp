@@ -131,7 +131,7 @@ void probeVae(const std::string& name, torch::jit::Module& module, const BundleM
     const bool encoder = name == "vae_encoder";
     std::vector<int64_t> image = {1, 3, kProbeImage, kProbeImage};
     std::vector<int64_t> latent = {1, m.latentChannels, kProbeLatent, kProbeLatent};
-    auto in = ramp(encoder ? image : latent, t, t.vaeDtype);
+    auto in = vaeProbeInput(name, m, t.device, t.vaeDtype);
     std::string inputs = (encoder ? "image " : "latent ") + shapeText(in.sizes());
     auto out = runForward(m, name, module, {in}, inputs);
     requireShape(m, name, out, encoder ? latent : image, inputs);
@@ -152,6 +152,16 @@ void probeSegmenter(torch::jit::Module& module, const BundleManifest& m, const C
 }
 
 }  // namespace
+
+torch::Tensor vaeProbeInput(const std::string& name, const BundleManifest& manifest, torch::Device device,
+                            torch::ScalarType dtype) {
+    ComputeTarget target;
+    target.device = device;
+    const bool encoder = name == "vae_encoder";
+    return ramp(encoder ? std::vector<int64_t>{1, 3, kProbeImage, kProbeImage}
+                        : std::vector<int64_t>{1, manifest.latentChannels, kProbeLatent, kProbeLatent},
+                target, dtype);
+}
 
 std::string ComputeTarget::describe() const {
     std::string text = device.str() + " (" + dtypeName(dtype);

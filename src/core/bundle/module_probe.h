@@ -29,6 +29,11 @@ torch::ScalarType moduleDtype(const std::string& name, const ComputeTarget& targ
 void probeModule(const std::string& name, torch::jit::Module& module, const BundleManifest& manifest,
                  const ComputeTarget& target);
 
+// The probe's input for "vae_encoder" (an image [1,3,64,64]) or "vae_decoder" (a latent
+// [1,C,8,8]): deterministic smooth values, no RNG. The engine's VaeRunner checks itself on it.
+torch::Tensor vaeProbeInput(const std::string& name, const BundleManifest& manifest, torch::Device device,
+                            torch::ScalarType dtype);
+
 // The useful line of a LibTorch exception (the TorchScript interpreter wraps it in a traceback).
 std::string torchErrorSummary(const std::exception& e);
 

@@ -8,6 +8,7 @@
 #include <torch/cuda.h>
 
 #include "bundle/loaded_bundle.h"
+#include "bundle/module_probe.h"
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/image/photo.h"
@@ -42,8 +43,7 @@ Error boundaryError(const std::string& stage, const std::string& moduleFile, Err
         return e;
     } catch (const c10::Error& e) {
         coreLog().debug("{}: LibTorch error in full:\n{}", stage, e.what());
-        Error translated = torchStageError(stage, moduleFile, e.what_without_backtrace());
-        return Error(otherCode == ErrorCode::Failure ? translated.code() : otherCode, translated.what());
+        return Error(otherCode, torchStageError(stage, moduleFile, e.what_without_backtrace()).what());
     } catch (const std::bad_alloc&) {
         return torchStageError(stage, moduleFile, "not enough memory");
     } catch (const cv::Exception& e) {
@@ -51,8 +51,7 @@ Error boundaryError(const std::string& stage, const std::string& moduleFile, Err
         return Error(otherCode, (stage.empty() ? std::string("engine") : stage) + ": " + e.err);
     } catch (const std::exception& e) {
         coreLog().debug("{}: error in full: {}", stage, e.what());
-        Error translated = torchStageError(stage, moduleFile, e.what());
-        return Error(otherCode, translated.what());
+        return Error(otherCode, torchStageError(stage, moduleFile, e.what()).what());
     }
 }
 
@@ -71,13 +70,14 @@ struct Engine::Impl {
 
     std::string moduleFile(const char* name) const { return bundle->manifest.files.at(name).path; }
 
+    // The runners check themselves on the loader's own probe inputs.
     void makeVaeRunners() {
         c10::InferenceMode guard;
         const auto& m = bundle->manifest;
-        auto image = torch::linspace(-1.0, 1.0, 3 * 64 * 64).sin().reshape({1, 3, 64, 64});
-        auto latent = torch::linspace(-1.0, 1.0, m.latentChannels * 64).cos().reshape({1, m.latentChannels, 8, 8});
-        vaeEncoderRunner.emplace(bundle->vaeEncoder, VaeRunner::Half::Encoder, image.to(bundle->device, bundle->vaeDtype));
-        vaeDecoderRunner.emplace(bundle->vaeDecoder, VaeRunner::Half::Decoder, latent.to(bundle->device, bundle->vaeDtype));
+        vaeEncoderRunner.emplace(bundle->vaeEncoder, VaeRunner::Half::Encoder,
+                                 vaeProbeInput("vae_encoder", m, bundle->device, bundle->vaeDtype));
+        vaeDecoderRunner.emplace(bundle->vaeDecoder, VaeRunner::Half::Decoder,
+                                 vaeProbeInput("vae_decoder", m, bundle->device, bundle->vaeDtype));
     }
 
     std::function<void()> checkpoint() const {
