@@ -27,11 +27,11 @@ if(CHIARO_TORCH_CUDA)
     target_compile_definitions(chiaro_torch INTERFACE CHIARO_WITH_CUDA=1)
 endif()
 
+# The job queue (src/jobs) uses SQLite's C API; Qt is for the app (and its tests) only.
+find_package(SQLite3 REQUIRED)
 if(CHIARO_BUILD_GUI OR CHIARO_BUILD_TESTS)
-    find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Sql Concurrent Test)
+    find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Concurrent Test)
     message(STATUS "Chiaro: Qt ${Qt6_VERSION}")
-else()
-    find_package(Qt6 REQUIRED COMPONENTS Core Sql)
 endif()
 
 # The Catch2 v2 that Debian ships.

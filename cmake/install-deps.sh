@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libgl-dev
+    qt6-base-dev qt6-base-dev-tools libgl-dev libsqlite3-dev
     libtorch-dev libopenblas0-pthread
     libopencv-dev libspdlog-dev nlohmann-json3-dev catch2 liblcms2-dev libtiff-dev libpng-dev libjpeg62-turbo-dev
     python3-torch python3-numpy python3-pil

@@ -132,7 +132,7 @@ unpack_debs() {
 }
 libdirs="$prefix/usr/lib/x86_64-linux-gnu:$prefix/lib/x86_64-linux-gnu"
 configure() {
-    # Qt's, OpenCV's and spdlog's CMake configs live under the prefix; pkg-config (lcms2) too.
+    # OpenCV's and spdlog's CMake configs live under the prefix; pkg-config (lcms2) too.
     PKG_CONFIG_PATH=$prefix/usr/lib/x86_64-linux-gnu/pkgconfig:$prefix/usr/share/pkgconfig \
     PKG_CONFIG_SYSROOT_DIR=$prefix \
     cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -11,8 +11,8 @@
 # path (build/ is ignored) and carry that:   cp -r /tmp/chiaro-gpu-debs build/gpu-debs
 #
 # Why these packages: cmake/ChiaroDependencies.cmake finds OpenCV (core imgproc imgcodecs), spdlog,
-# nlohmann_json, lcms2 (pkg-config), TIFF >= 4.5 and, even with CHIARO_BUILD_GUI=OFF and
-# CHIARO_BUILD_TESTS=OFF, Qt6 Core + Sql (src/jobstore links them, and chiaro-cli links jobstore).
+# nlohmann_json, lcms2 (pkg-config), TIFF >= 4.5 and SQLite3 (the job queue). With
+# CHIARO_BUILD_GUI=OFF and CHIARO_BUILD_TESTS=OFF no Qt is needed (the queue uses SQLite's C API).
 # The runtime closure is resolved from apt's Depends (first alternative of each "a | b"), because
 # Debian's libopencv_imgcodecs.so.406 is linked with BIND_NOW against GDAL, GDCM and OpenEXR: empty
 # stub libraries do not work (tried: "symbol lookup error ... Imf_3_1::InputFile::header"), so the
@@ -38,15 +38,14 @@ dev_pkgs=(
     libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
     libspdlog-dev libfmt-dev nlohmann-json3-dev
     liblcms2-dev libtiff-dev
-    qt6-base-dev             # Qt6Core/Qt6Sql headers and CMake config (jobstore)
-    qt6-base-dev-tools       # moc/rcc/syncqt: Qt6CoreConfig.cmake looks for Qt6CoreTools
+    libsqlite3-dev           # the job queue (src/jobs: SQLite's C API; no Qt in an engine-and-CLI build)
     pkgconf pkgconf-bin libpkgconf3  # find_package(PkgConfig) for lcms2, if the target has none
 )
 # Runtime libraries whose closure is followed.
 runtime_pkgs=(
     libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406
     libspdlog1.10 libfmt9 liblcms2-2 libtiff6
-    libqt6core6 libqt6sql6 libqt6sql6-sqlite   # QSQLITE driver: `chiaro-cli batch` (job queue)
+    libsqlite3-0             # `chiaro-cli batch` (job queue)
 )
 # Assumed on any x86-64 Linux that runs a CUDA torch wheel and a C++ compiler: the C/C++ runtime.
 # (The bookworm builds need glibc >= 2.34-ish; gpu-check.sh's deps step reports what is unresolved.)
@@ -65,7 +64,7 @@ skip_pkgs=" proj-data gdal-data gdal-plugins libgdal-grass mysql-common mariadb-
 # (GDAL/GDCM/OpenEXR image formats Chiaro never reads); they cannot be stubbed (BIND_NOW), so a
 # build that drops them fails at load time. "optional" here means: replaceable by an OpenCV built
 # without them, which is not what Debian ships.
-optional_re='^(libgdal|libgdcm|libopenexr|libimath|libhdf|libnetcdf|libpoppler|libproj|libgeos|libspatialite|libkml|libxerces|libmariadb|libpq|libodbc|libcfitsio|libarmadillo|libarpack|libsuperlu|libogdi|libfyba|libfreexl|librttopo|libqhull|libheif|libaec|libsz|libblosc|libcurl|libnghttp|librtmp|libssh|libldap|libsasl|libkrb|libk5crypto|libgssapi|libkeyutils|libpsl|libgnutls|libnettle|libhogweed|libtasn1|libp11|libidn2|libunistring|libgmp|libffi|libbrotli|libxml2|libicu|libsqlite3|liburiparser|libminizip|libjson-c|libcharls|libopenjp2|libgeotiff|libgif|libde265|libx265|libdav1d|libaom|libnspr4|libnss3|libsocket|libltdl|libdeflate|liblerc|libjbig|libwebp|libsharpyuv|libzstd|liblzma|libexpat|libblas|liblapack|libgfortran|libquadmath|libopenblas|libtbb)'
+optional_re='^(libgdal|libgdcm|libopenexr|libimath|libhdf|libnetcdf|libpoppler|libproj|libgeos|libspatialite|libkml|libxerces|libmariadb|libpq|libodbc|libcfitsio|libarmadillo|libarpack|libsuperlu|libogdi|libfyba|libfreexl|librttopo|libqhull|libheif|libaec|libsz|libblosc|libcurl|libnghttp|librtmp|libssh|libldap|libsasl|libkrb|libk5crypto|libgssapi|libkeyutils|libpsl|libgnutls|libnettle|libhogweed|libtasn1|libp11|libidn2|libunistring|libgmp|libffi|libbrotli|libxml2|libicu|liburiparser|libminizip|libjson-c|libcharls|libopenjp2|libgeotiff|libgif|libde265|libx265|libdav1d|libaom|libnspr4|libnss3|libsocket|libltdl|libdeflate|liblerc|libjbig|libwebp|libsharpyuv|libzstd|liblzma|libexpat|libblas|liblapack|libgfortran|libquadmath|libopenblas|libtbb)'
 
 if ! apt-cache show libopencv-core406 >/dev/null 2>&1; then
     echo "apt knows no libopencv-core406: run 'apt-get update' first (needs Debian 12 apt sources)" >&2

@@ -2,7 +2,8 @@
 # ASan + UBSan build (build/asan: preset `asan`, clang, -O0 -g1, no GUI) and run of the tests; CI runs
 # it with --ci after the normal tests (README command 2).
 # usage: tools/run-sanitizers.sh [--core-only] [--engine] [--ci]     (JOBS=N: parallelism, default 2)
-#   (default)     chiaro_core_tests, and chiaro-cli + chiaro_cli_tests (the real CLI as a sanitized
+#   (default)     chiaro_core_tests, chiaro_jobs_tests (the SQLite queue through its C API, with
+#                 forked runners), and chiaro-cli + chiaro_cli_tests (the real CLI as a sanitized
 #                 child process, also over the bad-input corpus; the ctest fixtures make the tiny
 #                 bundles with /usr/bin/python3 and the corpus)
 #   --core-only   only chiaro_core_tests
@@ -49,7 +50,7 @@ if [ ! -f "$build/build.ninja" ]; then
     cmake --preset asan >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
     phase configure
 fi
-targets=(chiaro_core_tests)
+targets=(chiaro_core_tests chiaro_jobs_tests)
 [ $core_only = 1 ] || targets+=(chiaro-cli chiaro_cli_tests)
 [ $engine = 0 ] || targets+=(chiaro_engine_tests)
 ninja -C "$build" -j"$jobs" "${targets[@]}" >"$build.build.log" 2>&1 \
@@ -86,10 +87,11 @@ tests="$build/tests"
 cli_filter=()
 [ $ci = 0 ] || cli_filter=('[corpus]~[batch],[safety]')
 run_log core "$tests/core/chiaro_core_tests" -d yes &
+run_log jobs "$tests/jobs/chiaro_jobs_tests" -d yes &
 [ $engine = 0 ] || run_log engine "$tests/core/chiaro_engine_tests" -d yes &
 [ $core_only = 1 ] || run_log cli "$tests/cli/chiaro_cli_tests" -d yes "${cli_filter[@]}" &
 wait
-suites=(chiaro_core_tests)
+suites=(chiaro_core_tests chiaro_jobs_tests)
 [ $engine = 0 ] || suites+=(chiaro_engine_tests)
 [ $core_only = 1 ] || suites+=(chiaro_cli_tests)
 phase "test suites side by side (${suites[*]})"

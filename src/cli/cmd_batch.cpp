@@ -1,10 +1,9 @@
 // chiaro-cli batch IN_DIR -o OUT_DIR: relight a folder through the persistent job queue (issue #8).
-// Plan (sorted, shard-filtered) -> queue file -> one engine loop (batch_runner.cpp) -> summary.
-// A queue with unfinished jobs is only continued with --resume; see docs/BATCH.md.
-#include <chrono>
+// Plan (sorted, shard-filtered) -> queue file -> the queue executor (chiaro/jobs, batch_runner.cpp)
+// -> summary. A queue with unfinished jobs is only continued (or joined, while other runners work
+// on it) with --resume; see docs/BATCH.md.
 #include <cmath>
 #include <filesystem>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -13,11 +12,12 @@
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/jobs/batch_plan.h"
+#include "chiaro/jobs/batch_specs.h"
+#include "chiaro/jobs/job_store.h"
 #include "chiaro/jobs/contact_sheet.h"
 #include "chiaro/pipeline/subject_segmenter.h"
 #include "cli_common.h"
 #include "commands.h"
-#include "jobstore/job_store.h"
 #include "relight_options.h"
 
 namespace chiaro::cli {
@@ -32,6 +32,9 @@ struct BatchCli {
     std::string maskMethod = "none";  // automatic masks: grabcut | segmenter (resolved)
     std::string queuePath;
     bool resume = false;
+    bool retryFailed = false;
+    int leaseSeconds = 60;
+    int maxAttempts = 3;
     bool json = false;
     std::string contactSheetPath;  // empty: none
 };
@@ -46,7 +49,16 @@ void declareOptions(ArgParser& p) {
                 "none | match | single | grabcut | segmenter | auto "
                 "(default: single with --mask, else match)");
     p.addOption("queue", "FILE", "queue file (default OUT_DIR/.chiaro-queue.sqlite)");
-    p.addFlag("resume", "continue the unfinished jobs of the queue instead of planning again");
+    p.addFlag("resume",
+              "continue the unfinished jobs of the queue instead of planning again (also joins "
+              "runners already working on it)");
+    p.addFlag("retry-failed", "queue the queue's failed jobs again (implies --resume)");
+    p.addOption("lease-seconds", "N",
+                "how long a claimed job stays this runner's without a renewal (renewed every N/3 s)",
+                "60");
+    p.addOption("max-attempts", "N",
+                "runs of a job that never finished (its runner died) before it is marked failed",
+                "3");
     p.addOption("shard", "I/N", "process only shard I of N (1-based; stable split by file name)");
     p.addFlag("recursive", "include photos in sub-folders");
     p.addOption("name", "PATTERN", "output name: {name} {stem} {light} {seed} {index} {date}",
@@ -142,7 +154,14 @@ BatchCli parseOptions(const ArgParser& p) {
                                             "of" + std::to_string(cli.plan.shardCount) + ".sqlite"
                                       : ".chiaro-queue.sqlite";
     cli.queuePath = p.valueOr("queue", (fs::path(cli.plan.outputDir) / queueName).string());
-    cli.resume = p.isSet("resume");
+    cli.retryFailed = p.isSet("retry-failed");
+    cli.resume = p.isSet("resume") || cli.retryFailed;
+    cli.leaseSeconds = p.intValue("lease-seconds", 60);
+    if (cli.leaseSeconds < 2 || cli.leaseSeconds > 86400)
+        throw Error(ErrorCode::Usage, "--lease-seconds must be 2..86400");
+    cli.maxAttempts = p.intValue("max-attempts", 3);
+    if (cli.maxAttempts < 1 || cli.maxAttempts > 1000)
+        throw Error(ErrorCode::Usage, "--max-attempts must be 1..1000");
     cli.json = p.isSet("json");
     if (p.isSet("contact-sheet-file"))
         cli.contactSheetPath = p.value("contact-sheet-file");
@@ -151,37 +170,18 @@ BatchCli parseOptions(const ArgParser& p) {
     return cli;
 }
 
-std::string newBatchId() {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    std::random_device rd;
-    char text[48];
-    std::snprintf(
-        text, sizeof(text), "%lld-%06x",
-        static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()),
-        rd() & 0xFFFFFFu);
-    return text;
-}
-
-std::string labelOf(const core::BatchItem& item) {
-    std::string label = fs::path(item.inputPath).filename().string();
-    if (item.light) {
-        label += " \xC2\xB7 " + std::to_string(static_cast<int>(std::lround(item.light->azimuth))) +
-                 "\xC2\xB0/" +
-                 std::to_string(static_cast<int>(std::lround(item.light->elevation))) + "\xC2\xB0";
-    }
-    return label;
-}
-
 // Plans and writes the jobs (one transaction). Returns how many photos were skipped.
-int enqueuePlan(jobstore::JobStore& store, const BatchCli& cli) {
+int enqueuePlan(jobs::JobStore& store, const BatchCli& cli) {
     const auto items =
         core::planBatch(cli.plan, cli.settings.job.light.direction, cli.settings.job.seed);
-    const std::string batchId = newBatchId();
-    const std::string bundleDir = fs::absolute(cli.settings.modelsDir).lexically_normal().string();
-    const std::string background = cli.settings.backgroundPath.empty()
-                                       ? ""
-                                       : fs::absolute(cli.settings.backgroundPath).string();
-    std::vector<jobstore::JobSpec> specs;
+    jobs::BatchSpecOptions specOptions;
+    specOptions.batchId = jobs::newBatchId();
+    specOptions.bundleDir = fs::absolute(cli.settings.modelsDir).lexically_normal().string();
+    if (!cli.settings.backgroundPath.empty())
+        specOptions.backgroundPath = fs::absolute(cli.settings.backgroundPath).string();
+    specOptions.maskMethod = cli.maskMethod;
+    specOptions.bitDepth = cli.settings.bitDepth;
+    std::vector<jobs::JobSpec> specs;
     int skipped = 0;
     for (const auto& item : items) {
         if (item.outputExists && cli.plan.skipExisting) {
@@ -191,30 +191,22 @@ int enqueuePlan(jobstore::JobStore& store, const BatchCli& cli) {
         core::RelightJob job = cli.settings.job;
         if (item.light)
             job.light.direction = item.light;
-        jobstore::JobSpec spec;
-        spec.params = core::jobToJson(job);
-        spec.params[kBatchParamsKey] = {
-            {"mask_method", item.maskPath.empty() ? cli.maskMethod : "file"},
-            {"bit_depth", cli.settings.bitDepth}};
-        spec.inputPath = item.inputPath;
-        spec.maskPath = item.maskPath;
-        spec.backgroundPath = background;
-        spec.outputPath = item.outputPath;
-        spec.bundleDir = bundleDir;
-        spec.batchId = batchId;
-        spec.label = labelOf(item);
-        specs.push_back(std::move(spec));
+        specs.push_back(jobs::batchJobSpec(item, job, specOptions));
     }
-    store.enqueueAll(specs);
-    core::namedLogger("cli")->info("planned {} job(s), skipped {} with existing output",
-                                   specs.size(), skipped);
+    // enqueueNew: a runner started at the same moment with the same plan has queued it already.
+    const size_t added = store.enqueueNew(specs).size();
+    core::namedLogger("cli")->info("planned {} job(s), skipped {} with existing output{}", added,
+                                   skipped,
+                                   added < specs.size() ? ", " + std::to_string(specs.size() - added) +
+                                                              " already queued by another runner"
+                                                        : std::string());
     return skipped;
 }
 
-std::string writeContactSheet(const jobstore::JobStore& store, const std::string& path) {
+std::string writeContactSheet(const jobs::JobStore& store, const std::string& path) {
     std::vector<core::ContactSheetEntry> entries;
     std::error_code ec;
-    for (const auto& job : store.jobsInState(jobstore::JobState::Done)) {
+    for (const auto& job : store.jobsInState(jobs::JobState::Done)) {
         if (fs::exists(job.spec.outputPath, ec))
             entries.push_back({job.spec.outputPath, job.spec.label});
     }
@@ -224,7 +216,8 @@ std::string writeContactSheet(const jobstore::JobStore& store, const std::string
     return path;
 }
 
-int report(const BatchCli& cli, const BatchRunSummary& run, int skipped, const std::string& sheet) {
+int report(const BatchCli& cli, const jobs::ExecutorSummary& run, int skipped,
+           const std::string& sheet) {
     if (cli.json) {
         nlohmann::json failed = nlohmann::json::array();
         for (const auto& f : run.failed)
@@ -233,7 +226,8 @@ int report(const BatchCli& cli, const BatchRunSummary& run, int skipped, const s
             {"done", run.done},
             {"failed", failed},
             {"skipped", skipped},
-            {"cancelled", run.cancelled},
+            {"cancelled", run.stopped},
+            {"cancelled_jobs", run.cancelled},
             {"seconds", run.seconds},
             {"queue", cli.queuePath},
             {"outputs", run.outputs},
@@ -243,14 +237,14 @@ int report(const BatchCli& cli, const BatchRunSummary& run, int skipped, const s
         char line[160];
         std::snprintf(line, sizeof(line), "batch: %d done, %zu failed, %d skipped in %.1f s%s",
                       run.done, run.failed.size(), skipped, run.seconds,
-                      run.cancelled ? " (interrupted: --resume continues)" : "");
+                      run.stopped ? " (interrupted: --resume continues)" : "");
         printLine(line);
         for (const auto& f : run.failed)
             printLine("  failed: " + f.error);
         if (!sheet.empty())
             printLine("contact sheet: " + sheet);
     }
-    if (run.cancelled)
+    if (run.stopped)
         return static_cast<int>(ErrorCode::Cancelled);
     return run.failed.empty() ? 0 : static_cast<int>(ErrorCode::Failure);
 }
@@ -270,32 +264,40 @@ int runBatch(const Args& args) {
     if (!fs::is_directory(cli.plan.outputDir, ec)) {
         throw Error(ErrorCode::Failure, cli.plan.outputDir + ": cannot create the output folder");
     }
-    auto store = jobstore::JobStore::open(cli.queuePath);
+    jobs::StoreOptions storeOptions;
+    storeOptions.maxAttempts = cli.maxAttempts;
+    auto store = jobs::JobStore::open(cli.queuePath, storeOptions);
+    if (!store->fileSystemWarning().empty())
+        core::namedLogger("cli")->warn("{}", store->fileSystemWarning());
+    if (cli.retryFailed) {
+        const int again = store->retryFailed();
+        core::namedLogger("cli")->info("{} failed job(s) queued again", again);
+    }
     const int unfinished =
-        store->count(jobstore::JobState::Queued) + store->count(jobstore::JobState::Running);
+        store->count(jobs::JobState::Queued) + store->count(jobs::JobState::Running);
     if (unfinished > 0 && !cli.resume) {
         throw Error(ErrorCode::Usage,
                     cli.queuePath + ": " + std::to_string(unfinished) +
-                        " unfinished job(s) from an earlier run; pass --resume to continue "
-                        "them (or delete the queue file to start over)");
+                        " unfinished job(s) from an earlier or a running batch; pass --resume to "
+                        "continue them (or delete the queue file to start over)");
     }
     core::Engine engine;
     engine.load(cli.settings.modelsDir, cli.settings.engine);
     applyVariantDefaults(cli.settings, engine.variant());
     int skipped = 0;
     if (unfinished > 0) {
-        core::namedLogger("cli")->info("resuming {} queued job(s) from {} (their options are kept)",
+        core::namedLogger("cli")->info("resuming {} unfinished job(s) from {} (their options are kept)",
                                        unfinished, cli.queuePath);
     } else {
         skipped = enqueuePlan(*store, cli);
     }
-    BatchRunOptions runOptions;
+    jobs::ExecutorOptions runOptions;
     runOptions.modelsDir = cli.settings.modelsDir;
     runOptions.engine = cli.settings.engine;
-    runOptions.json = cli.json;
-    BatchRunner runner(*store, engine, runOptions);
-    const BatchRunSummary run = runner.run();
-    const std::string sheet = !run.cancelled && !cli.contactSheetPath.empty()
+    runOptions.leaseSeconds = cli.leaseSeconds;
+    runOptions.store = storeOptions;
+    const jobs::ExecutorSummary run = runBatchQueue(*store, engine, runOptions);
+    const std::string sheet = !run.stopped && !cli.contactSheetPath.empty()
                                   ? writeContactSheet(*store, cli.contactSheetPath)
                                   : std::string();
     return report(cli, run, skipped, sheet);

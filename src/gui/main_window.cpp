@@ -123,9 +123,9 @@ MainWindow::~MainWindow() {
 
 // The queue store, its runner on the studio's engine thread, the dock and the Batch tab.
 void MainWindow::attachQueue(const QString& queuePath) {
-    std::unique_ptr<jobstore::JobStore> store;
+    std::unique_ptr<jobs::JobStore> store;
     try {
-        store = queuePath.isEmpty() ? QueueModel::openDefault() : jobstore::JobStore::open(queuePath.toStdString());
+        store = queuePath.isEmpty() ? QueueModel::openDefault() : jobs::JobStore::open(queuePath.toStdString());
     } catch (const std::exception& e) {
         m_queueDock->setWidget(new QLabel(tr("The queue is unavailable: %1").arg(QString::fromStdString(e.what()))));
         statusBar()->showMessage(tr("Queue unavailable: %1").arg(QString::fromStdString(e.what())));

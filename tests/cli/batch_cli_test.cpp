@@ -1,6 +1,5 @@
 // chiaro-cli batch with the tiny fc bundle: a folder of 6 small photos, a SIGKILL in the middle
 // and --resume, shards, skip-existing, failures and usage errors.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,105 +12,22 @@
 #include <set>
 #include <thread>
 
-#include <QtSql/QSqlDatabase>
-#include <QtSql/QSqlQuery>
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "chiaro/image/png_metadata.h"
-#include "jobstore/job_store.h"
+#include "chiaro/jobs/job_store.h"
+#include "batch_test_util.h"
 #include "test_support.h"
 
 using chiaro::test::runCli;
 using chiaro::test::TempDir;
 namespace fs = std::filesystem;
 
-namespace {
-
-// Six small photos (64..128 px) cut from the shared sample photos, as PNG and JPEG.
-void writePhotos(const std::string& dir, int count = 6) {
-    fs::create_directories(dir);
-    const std::string photos = chiaro::test::sharedDir() + "/data/photos/";
-    const char* sources[] = {"chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg"};
-    for (int i = 0; i < count; ++i) {
-        cv::Mat src = cv::imread(photos + sources[i % 4], cv::IMREAD_COLOR);
-        REQUIRE_FALSE(src.empty());
-        if (i >= 4) cv::flip(src, src, 1);
-        cv::Mat small;
-        const int side = 64 + 12 * i;
-        cv::resize(src, small, cv::Size(side, side * 3 / 4 + 8 * (i % 2)), 0, 0, cv::INTER_AREA);
-        const std::string name = dir + "/photo" + std::to_string(i + 1) + (i % 3 == 2 ? ".jpg" : ".png");
-        REQUIRE(cv::imwrite(name, small));
-    }
-}
-
-std::vector<std::string> batchArgs(const std::string& in, const std::string& out, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"batch", in, "-o", out, "--models", chiaro::test::bundleDir("tiny_fc"),
-                                     "--width", "256", "--height", "256", "--steps", "4", "--highres-scale", "1",
-                                     "--light", "270,0", "--threads", "1"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-}
-
-std::vector<std::string> finalPngs(const std::string& out) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(out, ec)) {
-        const std::string name = e.path().filename().string();
-        if (name[0] != '.' && e.path().extension() == ".png" && name != "contact_sheet.png") names.push_back(name);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-std::vector<std::string> temporaries(const std::string& out) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(out)) {
-        if (e.path().filename().string().find(".tmp-") != std::string::npos) names.push_back(e.path().string());
-    }
-    return names;
-}
-
-// Every output decodes and carries the job as JSON with its queue key.
-void checkOutputs(const std::string& out, size_t expected) {
-    const auto names = finalPngs(out);
-    REQUIRE(names.size() == expected);
-    for (const auto& name : names) {
-        INFO(name);
-        cv::Mat image = cv::imread(out + "/" + name, cv::IMREAD_UNCHANGED);
-        CHECK_FALSE(image.empty());
-        const auto chunks = chiaro::core::readPngTextChunksFromFile(out + "/" + name);
-        REQUIRE(chunks.utf8.count("chiaro"));
-        const auto job = nlohmann::json::parse(chunks.utf8.at("chiaro"));
-        CHECK_FALSE(job["batch"]["job_key"].get<std::string>().empty());
-    }
-}
-
-pid_t spawnCli(const std::vector<std::string>& args, const std::string& logPath) {
-    std::vector<std::string> argv = {CHIARO_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (auto& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int fd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::execv(raw[0], raw.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
-std::string readText(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace
+using namespace chiaro::test::batch;
 
 TEST_CASE("batch relights a folder once, then skips what exists", "[cli][batch]") {
     TempDir dir;
@@ -178,10 +94,10 @@ TEST_CASE("batch killed with SIGKILL resumes with every output exactly once", "[
         CHECK(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec == id.second);
     }
 
-    auto store = chiaro::jobstore::JobStore::open(out + "/.chiaro-queue.sqlite");
+    auto store = chiaro::jobs::JobStore::open(out + "/.chiaro-queue.sqlite");
     const auto jobs = store->jobs();
     CHECK(jobs.size() == 6);
-    CHECK(store->count(chiaro::jobstore::JobState::Done) == 6);
+    CHECK(store->count(chiaro::jobs::JobState::Done) == 6);
     std::set<std::string> outputs;
     int attempts = 0;
     for (const auto& job : jobs) {
@@ -251,14 +167,16 @@ TEST_CASE("a job killed between rename and markDone is not run again on resume",
     struct stat before {};
     REQUIRE(::stat(output.c_str(), &before) == 0);
     {
-        // What a SIGKILL right after the rename leaves: the output is complete, the row says running.
-        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "kill-window");
-        db.setDatabaseName(QString::fromStdString(out + "/.chiaro-queue.sqlite"));
-        REQUIRE(db.open());
-        REQUIRE(QSqlQuery(db).exec("UPDATE jobs SET state = 'running'"));
-        db.close();
+        // What a SIGKILL right after the rename leaves: the output is complete, the row says
+        // running, held by a runner whose lease has run out.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open((out + "/.chiaro-queue.sqlite").c_str(), &db) == SQLITE_OK);
+        CHECK(sqlite3_exec(db,
+                           "UPDATE jobs SET state = 'running', owner = 'elsewhere/pid 1/start 1',"
+                           " lease_expires_at = 1",
+                           nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
     }
-    QSqlDatabase::removeDatabase("kill-window");
     auto r = runCli(batchArgs(in, out, {"--resume", "--json"}));
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
@@ -268,8 +186,8 @@ TEST_CASE("a job killed between rename and markDone is not run again on resume",
     REQUIRE(::stat(output.c_str(), &after) == 0);
     CHECK(after.st_ino == before.st_ino);
     CHECK(after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
-    auto store = chiaro::jobstore::JobStore::open(out + "/.chiaro-queue.sqlite");
-    CHECK(store->count(chiaro::jobstore::JobState::Done) == 1);
+    auto store = chiaro::jobs::JobStore::open(out + "/.chiaro-queue.sqlite");
+    CHECK(store->count(chiaro::jobs::JobState::Done) == 1);
 }
 
 // Issue #17 in batch: each photo of a folder comes back at its own size (and aspect, never cropped),

@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "chiaro/core/atomic_file.h"
+#include "chiaro/jobs/job_store.h"
 #include "test_support.h"
 
 using chiaro::test::runProcess;
@@ -72,4 +75,47 @@ TEST_CASE("a full disk while writing a mask or a light map leaves nothing behind
     CHECK(mask.exitCode == 1);
     CHECK(mask.err.find("cannot write " + dir.file("mask.png")) != std::string::npos);
     CHECK(entriesIn(dir.path()) == 0);
+}
+
+// Issue #19: the disk fills up in the middle of a batch. Each output that does not fit fails its
+// job with the reason (the batch goes on), the queue stays consistent, nothing partial is left, and
+// once there is room again --retry-failed finishes the jobs.
+TEST_CASE("a full disk mid-batch fails the jobs whose output does not fit; the queue stays consistent", "[cli][fault][batch]") {
+    TempDir dir;
+    const std::string in = dir.file("in"), out = dir.file("out");
+    fs::create_directories(in);
+    const std::string photos = chiaro::test::sharedDir() + "/data/photos/";
+    fs::copy_file(photos + "coffee.png", in + "/coffee.png");
+    fs::copy_file(photos + "coffee.png", in + "/coffee_again.png");
+    // 16-bit results at the photos' own size (~1.4 MB each) do not fit under a 1 MiB file limit;
+    // the queue file and its journal (tens of KiB) do.
+    const std::vector<std::string> batch = {"batch", in, "-o", out, "--models", chiaro::test::bundleDir("tiny_fc"),
+                                            "--width", "256", "--height", "256", "--steps", "2", "--highres-scale", "1",
+                                            "--light", "270,0", "--threads", "2", "--bit-depth", "16", "--json"};
+    const auto full = runCliWithFileLimit(1024, batch);
+    INFO(full.err);
+    CHECK(full.signal == 0);
+    CHECK(full.exitCode == 1);
+    const auto summary = nlohmann::json::parse(full.out);
+    CHECK(summary["done"] == 0);
+    REQUIRE(summary["failed"].size() == 2);
+    for (const auto& failure : summary["failed"]) CHECK(failure["error"].get<std::string>().find("File too large") != std::string::npos);
+    CHECK(entriesIn(out) == 1);  // the queue file: no output, no temporary
+    {
+        auto store = chiaro::jobs::JobStore::open(out + "/.chiaro-queue.sqlite");
+        CHECK(store->count(chiaro::jobs::JobState::Failed) == 2);
+        CHECK(store->count(chiaro::jobs::JobState::Running) == 0);
+    }
+
+    auto args = batch;
+    args.push_back("--retry-failed");
+    const auto room = runProcess([&] {
+        std::vector<std::string> argv = {CHIARO_CLI_PATH};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return argv;
+    }());
+    INFO(room.err);
+    CHECK(room.exitCode == 0);
+    CHECK(nlohmann::json::parse(room.out)["done"] == 2);
+    CHECK(entriesIn(out) == 3);
 }

@@ -29,13 +29,13 @@
 #include "worker/engine_host.h"
 
 using chiaro::gui::QueueModel;
-using chiaro::jobstore::JobState;
-using chiaro::jobstore::JobStore;
+using chiaro::jobs::JobState;
+using chiaro::jobs::JobStore;
 
 namespace {
 
-chiaro::jobstore::JobSpec spec(const std::string& name, const std::string& dir) {
-    chiaro::jobstore::JobSpec s;
+chiaro::jobs::JobSpec spec(const std::string& name, const std::string& dir) {
+    chiaro::jobs::JobSpec s;
     chiaro::core::RelightJob job;
     job.width = 256;
     job.height = 256;
@@ -107,14 +107,16 @@ TEST_CASE("the queue is restored after the app objects are recreated on the same
         REQUIRE(window.queueModel());
         window.queueModel()->setPaused(true);
         window.queueModel()->enqueue({spec("a", dir.path()), spec("b", dir.path())});
-        // Simulate a crash mid-job: the first job is claimed (running) when the app goes away.
-        interrupted = window.queueModel()->store().claimNext()->id;
+        // Simulate a crash mid-job: the first job is claimed (running) when the app goes away, by
+        // a runner of this machine whose process is gone (its start time is not this process's).
+        auto gone = chiaro::jobs::RunnerIdentity::current();
+        gone.processStart += 1;
+        interrupted = window.queueModel()->store().claimNext(gone, 3600)->id;
     }
     chiaro::gui::MainWindow window(nullptr, file);
     QueueModel* model = window.queueModel();
     REQUIRE(model);
     REQUIRE(model->rowCount() == 2);
-    CHECK(model->store().recoveredOnOpen() == 1);
     CHECK(model->job(model->rowOf(interrupted)).state == JobState::Queued);
     CHECK(model->job(model->rowOf(interrupted)).attempts == 1);
     // "ask" (the default): paused until answered, without blocking.
@@ -122,6 +124,7 @@ TEST_CASE("the queue is restored after the app objects are recreated on the same
     REQUIRE(question);
     CHECK(model->isPaused());
     CHECK(question->text().contains("2 job"));
+    CHECK(question->text().contains("1 interrupted"));
     QSignalSpy finished(window.queueRunner(), &chiaro::gui::QueueRunner::jobFinished);
     question->button(QMessageBox::Yes)->click();
     CHECK_FALSE(model->isPaused());
@@ -233,7 +236,7 @@ TEST_CASE("screenshot of the queue dock and the batch tab", "[.screenshot]") {
     QueueModel* model = window.queueModel();
     model->setPaused(true);
     const std::string photos = chiaro::test::sharedDir() + "/data/photos/";
-    std::vector<chiaro::jobstore::JobSpec> specs;
+    std::vector<chiaro::jobs::JobSpec> specs;
     for (const char* name : {"coffee", "chelsea", "astronaut", "rocket", "coffee"}) {
         auto s = spec(name, queue.path());
         s.inputPath = photos + name + (std::string(name) == "rocket" ? ".jpg" : ".png");
@@ -243,15 +246,16 @@ TEST_CASE("screenshot of the queue dock and the batch tab", "[.screenshot]") {
     }
     const auto ids = model->enqueue(specs);
     auto& store = model->store();
-    store.claimNext();
-    store.markDone(ids[0], 41.0);
-    store.claimNext();
-    store.markFailed(ids[1], "cannot read chelsea.png: truncated PNG");
-    store.claimNext();
-    store.setProgress(ids[2], 0.4);
+    const auto me = window.queueRunner()->identity();
+    store.claimNext(me, 60);
+    store.markDone(ids[0], me, 41.0);
+    store.claimNext(me, 60);
+    store.markFailed(ids[1], me, "cannot read chelsea.png: truncated PNG");
+    store.claimNext(me, 60);
+    store.setProgress(ids[2], me, 0.4);
     chiaro::core::JobCost cost;
     cost.width = cost.height = 256;
-    model->eta().record(cost, 30.0);
+    model->recordJobTime(cost, 30.0, chiaro::jobs::etaSettingKey("cpu", "auto"));
     model->reload();
     window.resize(1366, 768);
     REQUIRE(chiaro::test::openPhotoAndWait(window, QString::fromStdString(photos + "coffee.png")));

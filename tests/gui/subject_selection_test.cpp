@@ -142,7 +142,7 @@ TEST_CASE("a queued job with the segmenter mask source uses the worker's segment
     job.width = 256;
     job.height = 256;
     job.highresScale = 1.0;
-    chiaro::jobstore::JobSpec spec;
+    chiaro::jobs::JobSpec spec;
     spec.params = chiaro::core::jobToJson(job);
     spec.params["batch"] = {{"mask_method", "auto"}, {"bit_depth", 8}};
     spec.inputPath = chiaro::test::sharedDir() + "/data/photos/coffee.png";
@@ -153,7 +153,7 @@ TEST_CASE("a queued job with the segmenter mask source uses the worker's segment
     const auto stored = window.queueModel()->store().job(ids[0]);
     REQUIRE(stored);
     INFO(stored->error);
-    REQUIRE(stored->state == chiaro::jobstore::JobState::Done);
+    REQUIRE(stored->state == chiaro::jobs::JobState::Done);
     const auto restored = readChiaroJob(QString::fromStdString(spec.outputPath));
     REQUIRE(restored);
     CHECK(restored->value("mask_source", std::string()) == "segmenter");

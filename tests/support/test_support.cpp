@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+
+#include "chiaro/pipeline/engine.h"
 
 namespace chiaro::test {
 namespace fs = std::filesystem;
@@ -78,6 +82,18 @@ ProcessResult runCli(const std::vector<std::string>& args) {
     std::vector<std::string> argv{CHIARO_CLI_PATH};
     argv.insert(argv.end(), args.begin(), args.end());
     return runProcess(argv);
+}
+
+core::Engine& loadedEngine(const std::string& bundleName) {
+    static std::map<std::string, std::unique_ptr<core::Engine>> engines;
+    auto& slot = engines[bundleName];
+    if (!slot) {
+        slot = std::make_unique<core::Engine>();
+        core::EngineOptions options;
+        options.threads = 2;
+        slot->load(bundleDir(bundleName), options);
+    }
+    return *slot;
 }
 
 }  // namespace chiaro::test

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace chiaro::core {
+class Engine;
+}
+
 namespace chiaro::test {
 
 // A fresh folder under the system temp dir, removed with everything in it on destruction.
@@ -25,6 +29,8 @@ std::string sharedDir();
 // Where the ctest fixtures put exported bundles (tiny_fc, tiny_fbc, parity_fc, parity_fbc).
 std::string bundleDir(const std::string& name);
 std::string sourceDir();
+// One engine per bundle name for the whole test process, loaded on first use (2 CPU threads).
+core::Engine& loadedEngine(const std::string& bundleName);
 
 struct ProcessResult {
     int exitCode = -1;  // -1 when killed by a signal

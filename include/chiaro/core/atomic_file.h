@@ -17,6 +17,10 @@ void writeFileAtomic(const std::string& path, std::string_view bytes);
 // to `path`. If `writer` throws, the temporary file is removed and the exception propagates.
 void writeAtomically(const std::string& path, const std::function<void(const std::string&)>& writer);
 
+// fsyncs the folder holding `path`, so a rename or a new file in it survives a power loss.
+// Throws Error(Failure) naming the path when the folder cannot be flushed.
+void syncParentDirectory(const std::string& path);
+
 // Reads a whole file; throws Error(BadInput) naming the path when it cannot.
 std::string readFileBytes(const std::string& path);
 

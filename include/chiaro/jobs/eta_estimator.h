@@ -8,6 +8,8 @@
 #include <map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace chiaro::core {
 
 struct JobCost {
@@ -36,6 +38,12 @@ public:
     // measured.
     std::map<long long, double> rates() const;
     void setRates(const std::map<long long, double>& rates) { m_rate = rates; }
+
+    // Everything measured (step rates and the fit of whole jobs, so the fixed cost of encoding,
+    // decoding and the full-resolution output survives a restart too), for the queue file.
+    // fromJson ignores what it cannot read (an older or damaged setting starts from nothing).
+    nlohmann::json toJson() const;
+    void fromJson(const nlohmann::json& json);
 
 private:
     struct Fit {

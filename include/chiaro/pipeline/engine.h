@@ -25,15 +25,25 @@ enum class CancelMode { None = 0, AfterCurrentImage = 1, Now = 2 };
 // - AfterCurrentImage: the engine finishes the running image (it does not stop for it); the
 //   caller that runs several images (the CLI batch, the app's queue and variants) stops before the
 //   next one.
+// A token may follow a parent (set before the job starts, never changed while it runs): its mode
+// is the stronger of its own and the parent's, so one job can be stopped alone (its lease was
+// lost) while a signal still stops every job through the parent.
 class CancelToken {
 public:
+    CancelToken() = default;
+    explicit CancelToken(const CancelToken* parent) : m_parent(parent) {}
     void cancel(CancelMode mode = CancelMode::Now) { m_mode.store(static_cast<int>(mode)); }
     void reset() { m_mode.store(0); }
-    CancelMode mode() const { return static_cast<CancelMode>(m_mode.load()); }
+    CancelMode mode() const {
+        const int own = m_mode.load();
+        const int parent = m_parent ? static_cast<int>(m_parent->mode()) : 0;
+        return static_cast<CancelMode>(own > parent ? own : parent);
+    }
     bool stopNow() const { return mode() == CancelMode::Now; }
 
 private:
     std::atomic<int> m_mode{0};
+    const CancelToken* m_parent = nullptr;
 };
 
 // Per-call hooks (never global): called on the engine's thread.
@@ -66,6 +76,7 @@ struct RelightResult {
     nlohmann::json job;        // jobToJson of the job as run (seed etc.)
     std::string infotext;      // for the `parameters` PNG chunk
     double seconds = 0.0;
+    std::string device;        // where it ran: "cpu", "cuda:0" (Engine::deviceName)
     int unetCalls = 0;
     int vaeEncodes = 0;        // VAE encoder calls (a batch of fg + bg counts once)
 };

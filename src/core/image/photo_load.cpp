@@ -71,11 +71,16 @@ void warnSrgb(const std::string& path, const std::string& problem) {
     coreLog().warn("{}: {}; the photo is treated as sRGB", path, problem);
 }
 
-std::string spaceName(cmsColorSpaceSignature space) {
-    const auto value = static_cast<uint32_t>(space);
+// The colour space's four-character code ("CMYK", "Lab"), or its hex value when a damaged profile
+// holds bytes that are not printable.
+std::string spaceName(uint32_t space) {
     std::string name;
-    for (int shift = 24; shift >= 0; shift -= 8)
-        name.push_back(static_cast<char>((value >> shift) & 0xFF));
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        const auto c = static_cast<unsigned char>((space >> shift) & 0xFF);
+        if (c < 32 || c > 126)
+            return fmt::format("unknown colour space 0x{:08X}", space);
+        name.push_back(static_cast<char>(c));
+    }
     while (!name.empty() && name.back() == ' ')
         name.pop_back();
     return name;
@@ -122,7 +127,10 @@ void setColour(Photo& photo,
     EmbeddedProfile embedded = extractIccProfile(fileBytes, header);
     icc::Profile profile = icc::openProfile(embedded.bytes);
     const std::string description = profile ? icc::profileDescription(profile) : std::string();
-    const cmsColorSpaceSignature space = profile ? cmsGetColorSpace(profile.get()) : cmsSigRgbData;
+    // A plain integer, not the enum: a damaged profile can hold any 32-bit value there, and an enum
+    // variable holding a value outside its enumerators is undefined behaviour.
+    const uint32_t space =
+        profile ? static_cast<uint32_t>(cmsGetColorSpace(profile.get())) : uint32_t{cmsSigRgbData};
     if (cmykJpeg && profile && space == cmsSigCmykData) {
         badImageFile(path,
                      "a CMYK JPEG with a CMYK ICC profile ('" + description +

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <limits>
 
 namespace chiaro::core {
@@ -151,6 +153,38 @@ std::map<long long, double> EtaEstimator::rates() const {
             out[pixels] = secondsPerStep(pixels);
     }
     return out;
+}
+
+nlohmann::json EtaEstimator::toJson() const {
+    nlohmann::json rates = nlohmann::json::object();
+    for (const auto& [pixels, seconds] : m_rate)
+        rates[std::to_string(pixels)] = seconds;
+    return {{"rates", rates},
+            {"fit", {m_fit.n, m_fit.sx, m_fit.sy, m_fit.sxx, m_fit.sxy}},
+            {"buckets", m_jobBuckets}};
+}
+
+void EtaEstimator::fromJson(const nlohmann::json& json) {
+    *this = EtaEstimator();
+    if (!json.is_object())
+        return;
+    const auto rates = json.value("rates", nlohmann::json::object());
+    for (const auto& [key, value] : rates.items()) {
+        char* end = nullptr;
+        const long long pixels = std::strtoll(key.c_str(), &end, 10);
+        if (end && *end == '\0' && pixels > 0 && value.is_number() && value.get<double>() > 0)
+            m_rate[pixels] = value.get<double>();
+    }
+    const auto fit = json.value("fit", nlohmann::json::array());
+    if (fit.is_array() && fit.size() == 5 &&
+        std::all_of(fit.begin(), fit.end(), [](const auto& v) { return v.is_number(); })) {
+        m_fit = {fit[0].get<double>(), fit[1].get<double>(), fit[2].get<double>(),
+                 fit[3].get<double>(), fit[4].get<double>()};
+    }
+    for (const auto& bucket : json.value("buckets", nlohmann::json::array())) {
+        if (bucket.is_number_integer() && bucket.get<long long>() > 0)
+            m_jobBuckets.push_back(bucket.get<long long>());
+    }
 }
 
 }  // namespace chiaro::core

@@ -192,6 +192,7 @@ RelightResult Engine::run(const RelightJob& job, const RunHooks& hooks, const Ca
     }
     m_impl->stages = nullptr;
     result.seconds = secondsSince(start);
+    result.device = deviceName();
     return result;
 }
 

@@ -40,13 +40,20 @@ void syncFile(const std::string& tmp, const std::string& path) {
     if (rc != 0) fail(path, "flushing to disk", err);
 }
 
-void commit(const std::string& tmp, const std::string& path) {
-    syncFile(tmp, path);
+void renameOver(const std::string& tmp, const std::string& path) {
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         int err = errno;
         std::remove(tmp.c_str());
         fail(path, "renaming the temporary file", err);
     }
+    // The rename lives in the folder's own data: without this a power loss shortly after can bring
+    // back the old name (or no file) even though the contents were flushed.
+    syncParentDirectory(path);
+}
+
+void commit(const std::string& tmp, const std::string& path) {
+    syncFile(tmp, path);
+    renameOver(tmp, path);
 }
 
 }  // namespace
@@ -72,11 +79,20 @@ void writeFileAtomic(const std::string& path, std::string_view bytes) {
         std::remove(tmp.c_str());
         fail(path, "flushing to disk", err);
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        std::remove(tmp.c_str());
-        fail(path, "renaming the temporary file", err);
-    }
+    renameOver(tmp, path);
+}
+
+void syncParentDirectory(const std::string& path) {
+    fs::path folder = fs::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail(path, "opening its folder to flush the new name", errno);
+    // EINVAL: the file system cannot sync a directory (some FUSE and network mounts); the data
+    // itself was flushed, which is all such a file system offers.
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL && err != ENOTSUP) fail(path, "flushing its folder to disk", err);
 }
 
 void writeAtomically(const std::string& path,

@@ -1,29 +1,13 @@
 #include "batch/batch_jobs.h"
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
 #include "chiaro/core/error.h"
+#include "chiaro/jobs/batch_specs.h"
 #include "result/variants_sheet.h"
 
 namespace chiaro::gui {
-namespace {
-
-std::string newBatchId() {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    return "gui-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
-}
-
-std::string labelOf(const std::string& relativeName, const std::optional<core::LightDirection>& light) {
-    const std::string name = std::filesystem::path(relativeName).filename().string();
-    if (!light) return name + " · no light";
-    char text[64];
-    std::snprintf(text, sizeof(text), " · %.0f°/%.0f°", light->azimuth, light->elevation);
-    return name + text;
-}
-
-}  // namespace
 
 core::LightDirection parseLightOverride(const std::string& text) {
     double az = 0, el = 0;
@@ -41,12 +25,15 @@ BatchJobs buildBatchJobs(const BatchRequest& request) {
         for (const auto& d : variantDirections(request.sweep, shared ? shared->elevation : 0.0)) options.lights.push_back(d);
     }
     const auto items = core::planBatch(options, shared, request.job.seed);
-    const std::string batchId = newBatchId();
+    jobs::BatchSpecOptions specOptions;
+    specOptions.batchId = jobs::newBatchId();
+    specOptions.bundleDir = request.bundleDir;
+    specOptions.bitDepth = request.bitDepth;
     // The Batch tab's automatic choice is "auto" (the runner uses the bundle's segmenter when it has
     // one at run time, else GrabCut), so a queue made before the segmenter was exported still runs.
-    const std::string method = options.maskSource == core::BatchMaskSource::GrabCut     ? "grabcut"
-                               : options.maskSource == core::BatchMaskSource::Segmenter ? "auto"
-                                                                                        : "none";
+    specOptions.maskMethod = options.maskSource == core::BatchMaskSource::GrabCut     ? "grabcut"
+                             : options.maskSource == core::BatchMaskSource::Segmenter ? "auto"
+                                                                                      : "none";
     BatchJobs result;
     int index = 0;
     for (const core::BatchItem& item : items) {
@@ -74,17 +61,9 @@ BatchJobs buildBatchJobs(const BatchRequest& request) {
         }
         job.light.direction = light;
         if (!o.prompt.empty()) job.prompt = o.prompt;
-        jobstore::JobSpec spec;
-        spec.params = core::jobToJson(job);
-        spec.params["batch"] = {{"mask_method", item.maskPath.empty() ? method : "file"},
-                                {"bit_depth", request.bitDepth}};
-        spec.inputPath = item.inputPath;
-        spec.maskPath = item.maskPath;
-        spec.outputPath = output;
-        spec.bundleDir = request.bundleDir;
-        spec.batchId = batchId;
-        spec.label = labelOf(item.relativeName, light);
-        result.specs.push_back(std::move(spec));
+        core::BatchItem planned = item;
+        planned.outputPath = output;
+        result.specs.push_back(jobs::batchJobSpec(planned, job, specOptions));
     }
     return result;
 }

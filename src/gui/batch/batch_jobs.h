@@ -9,7 +9,7 @@
 
 #include "chiaro/jobs/batch_plan.h"
 #include "chiaro/pipeline/relight_job.h"
-#include "jobstore/job_store.h"
+#include "chiaro/jobs/job_store.h"
 
 namespace chiaro::gui {
 
@@ -29,7 +29,7 @@ struct BatchRequest {
 };
 
 struct BatchJobs {
-    std::vector<jobstore::JobSpec> specs;
+    std::vector<jobs::JobSpec> specs;
     int skipped = 0;   // output already exists
     int excluded = 0;  // unticked in the table
 };

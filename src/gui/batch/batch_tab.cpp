@@ -257,18 +257,18 @@ void BatchTab::updateBatchSummary() {
     QStringList reasons;
     std::vector<core::ContactSheetEntry> sheet;
     for (int r = 0; r < m_queue->rowCount(); ++r) {
-        const jobstore::StoredJob& job = m_queue->job(r);
+        const jobs::StoredJob& job = m_queue->job(r);
         if (job.spec.batchId != m_batchId) continue;
         switch (job.state) {
-            case jobstore::JobState::Done:
+            case jobs::JobState::Done:
                 ++done;
                 sheet.push_back({job.spec.outputPath, job.spec.label});
                 break;
-            case jobstore::JobState::Failed:
+            case jobs::JobState::Failed:
                 ++failed;
                 reasons << QString::fromStdString(job.spec.label + ": " + job.error);
                 break;
-            case jobstore::JobState::Cancelled: break;
+            case jobs::JobState::Cancelled: break;
             default: ++open;
         }
         if (job.createdAt && (!first || job.createdAt < first)) first = job.createdAt;

@@ -4,7 +4,7 @@
 #include <QPainter>
 #include <QStyleOptionProgressBar>
 
-#include "jobstore/job_store.h"
+#include "chiaro/jobs/job_store.h"
 #include "queue/queue_model.h"
 
 namespace chiaro::gui {
@@ -12,13 +12,13 @@ namespace {
 
 constexpr int kPad = 4;
 
-QColor stateColor(jobstore::JobState state, const QPalette& palette) {
+QColor stateColor(jobs::JobState state, const QPalette& palette) {
     switch (state) {
-        case jobstore::JobState::Done: return QColor(0x3c, 0x9a, 0x4a);
-        case jobstore::JobState::Failed: return QColor(0xc8, 0x3c, 0x32);
-        case jobstore::JobState::Cancelled: return palette.color(QPalette::Disabled, QPalette::Text);
-        case jobstore::JobState::Running: return palette.color(QPalette::Highlight);
-        case jobstore::JobState::Queued: break;
+        case jobs::JobState::Done: return QColor(0x3c, 0x9a, 0x4a);
+        case jobs::JobState::Failed: return QColor(0xc8, 0x3c, 0x32);
+        case jobs::JobState::Cancelled: return palette.color(QPalette::Disabled, QPalette::Text);
+        case jobs::JobState::Running: return palette.color(QPalette::Highlight);
+        case jobs::JobState::Queued: break;
     }
     return palette.color(QPalette::Text);
 }
@@ -57,7 +57,7 @@ void QueueDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
         painter->fillRect(thumbBox, option.palette.color(QPalette::Mid));
     }
 
-    const auto state = static_cast<jobstore::JobState>(index.data(QueueModel::StateRole).toInt());
+    const auto state = static_cast<jobs::JobState>(index.data(QueueModel::StateRole).toInt());
     const int x = thumbBox.right() + 2 * kPad;
     const int line = option.fontMetrics.height();
     const QRect text(x, r.top(), r.right() - x, line);
@@ -68,7 +68,7 @@ void QueueDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                                                     text.width()));
     QString status = index.data(QueueModel::StateNameRole).toString();
     const double eta = index.data(QueueModel::EtaRole).toDouble();
-    if (state == jobstore::JobState::Queued || state == jobstore::JobState::Running) {
+    if (state == jobs::JobState::Queued || state == jobs::JobState::Running) {
         status += QStringLiteral(" · ETA %1").arg(formatDuration(eta));
     }
     const QString error = index.data(QueueModel::ErrorRole).toString();

@@ -17,7 +17,7 @@
 
 namespace chiaro::gui {
 
-using jobstore::JobState;
+using jobs::JobState;
 
 QueueDock::QueueDock(QueueModel* model, QueueRunner* runner, QWidget* parent)
     : QWidget(parent), m_model(model), m_runner(runner) {
@@ -77,8 +77,12 @@ std::vector<int64_t> QueueDock::selectedIds() const {
 
 void QueueDock::cancelSelected() {
     const std::vector<int64_t> ids = selectedIds();
-    for (int64_t id : ids)
+    std::vector<int64_t> elsewhere;  // running in another runner (a CLI batch on this queue file)
+    for (int64_t id : ids) {
         if (id == m_runner->runningJob()) m_runner->cancelRunning();
+        else elsewhere.push_back(id);
+    }
+    m_model->requestCancel(elsewhere);
     m_model->cancelQueued(ids);
 }
 
@@ -128,13 +132,16 @@ void QueueDock::showContextMenu(const QPoint& pos) {
 
 QMessageBox* QueueDock::restoreOnStart(const QString& policy) {
     auto& store = m_model->store();
+    // Jobs whose runner stopped (this app's last session, a killed CLI batch) are queued again now.
+    const int recovered = store.recoverExpiredLeases();
+    if (recovered > 0) m_model->reload();
     const int left = store.count(JobState::Queued);
     if (left == 0) return nullptr;
     m_model->setPaused(policy != "auto");
     if (policy != "ask") return nullptr;
     auto* box = new QMessageBox(QMessageBox::Question, tr("Resume the queue?"),
                                 tr("%n job(s) are left in the queue from the last session (%1 interrupted). "
-                                   "Resume them now?", nullptr, left).arg(store.recoveredOnOpen()),
+                                   "Resume them now?", nullptr, left).arg(recovered),
                                 QMessageBox::Yes | QMessageBox::No, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this, box] {

@@ -1,5 +1,6 @@
 #include "queue/queue_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QDataStream>
@@ -15,25 +16,34 @@
 namespace chiaro::gui {
 namespace {
 
-using jobstore::JobState;
-using jobstore::StoredJob;
+using jobs::JobState;
+using jobs::StoredJob;
 
 constexpr const char* kMime = "application/x-chiaro-queue-ids";
-constexpr const char* kRatesKey = "eta_rates";  // shared with `chiaro-cli batch`
+// Which device's measured times the dock shows before the app has run a job itself.
+constexpr const char* kLastEtaKey = "eta/last";
 
 }  // namespace
 
-QueueModel::QueueModel(std::unique_ptr<jobstore::JobStore> store, QObject* parent)
+QueueModel::QueueModel(std::unique_ptr<jobs::JobStore> store, QObject* parent)
     : QAbstractListModel(parent), m_store(std::move(store)) {
-    auto json = nlohmann::json::parse(m_store->setting(kRatesKey, "{}"), nullptr, false);
-    if (json.is_object()) {
-        std::map<long long, double> rates;
-        for (auto it = json.begin(); it != json.end(); ++it) {
-            if (it.value().is_number()) rates[std::stoll(it.key())] = it.value().get<double>();
-        }
-        m_eta.setRates(rates);
-    }
+    useEtaKey(m_store->setting(kLastEtaKey, jobs::etaSettingKey("cpu", "auto")));
     reload();
+}
+
+void QueueModel::useEtaKey(const std::string& key) {
+    if (key == m_etaKey) return;
+    m_etaKey = key;
+    jobs::loadEta(*m_store, key, m_eta);
+}
+
+void QueueModel::recordJobTime(const core::JobCost& cost, double seconds, const std::string& etaKey) {
+    useEtaKey(etaKey);
+    // Re-read first: a CLI runner on the same file may have added measurements since.
+    jobs::loadEta(*m_store, etaKey, m_eta);
+    m_eta.record(cost, seconds);
+    jobs::saveEta(*m_store, etaKey, m_eta);
+    m_store->setSetting(kLastEtaKey, etaKey);
 }
 
 QueueModel::~QueueModel() = default;
@@ -44,8 +54,8 @@ QString QueueModel::defaultPath() {
     return QDir(dir).filePath("queue.sqlite");
 }
 
-std::unique_ptr<jobstore::JobStore> QueueModel::openDefault() {
-    return jobstore::JobStore::open(defaultPath().toStdString());
+std::unique_ptr<jobs::JobStore> QueueModel::openDefault() {
+    return jobs::JobStore::open(defaultPath().toStdString());
 }
 
 void QueueModel::reload() {
@@ -79,44 +89,14 @@ QImage QueueModel::thumbnail(const StoredJob& job) const {
     return image;
 }
 
-core::JobCost QueueModel::costOf(const StoredJob& job) {
-    const nlohmann::json& p = job.spec.params;
-    core::JobCost cost;
-    // 0 = fitted to the photo's aspect at IC-Light's pixel budget, which is what the cost depends on.
-    cost.width = p.value("width", 512);
-    cost.height = p.value("height", 640);
-    if (cost.width <= 0 || cost.height <= 0) {
-        cost.width = 512;
-        cost.height = 640;
-    }
-    cost.steps = p.value("steps", 25);
-    const double scale = p.value("highres_scale", 1.0);
-    if (scale > 1.0) {
-        const cv::Size hr = core::highresSize(cost.width, cost.height, scale);
-        cost.highresWidth = hr.width;
-        cost.highresHeight = hr.height;
-        const int highres = p.value("highres_steps", 0) > 0 ? p.value("highres_steps", 0) : cost.steps;
-        cost.highresSteps = static_cast<int>(std::lround(highres * p.value("highres_denoise", 0.5)));
-    }
-    return cost;
-}
-
-double QueueModel::jobEta(const StoredJob& job) const {
-    if (job.state == JobState::Done || job.state == JobState::Failed || job.state == JobState::Cancelled) return 0;
-    const double total = m_eta.estimate(costOf(job));
-    if (total < 0) return -1;
-    return job.state == JobState::Running ? total * (1.0 - job.progress) : total;
-}
-
 double QueueModel::queueEta() const {
-    std::vector<core::JobCost> queued;
-    double running = 0;
-    for (const StoredJob& job : m_jobs) {
-        if (job.state == JobState::Queued) queued.push_back(costOf(job));
-        if (job.state == JobState::Running) running = std::max(0.0, jobEta(job));
+    if (!m_eta.hasData()) {
+        const bool idle = std::none_of(m_jobs.begin(), m_jobs.end(), [](const StoredJob& job) {
+            return job.state == JobState::Queued || job.state == JobState::Running;
+        });
+        return idle ? 0 : -1;
     }
-    if (!m_eta.hasData()) return queued.empty() && running == 0 ? 0 : -1;
-    return m_eta.estimateQueue(queued, running);
+    return jobs::queueEtaSeconds(m_jobs, m_eta);
 }
 
 QVariant QueueModel::data(const QModelIndex& index, int role) const {
@@ -133,10 +113,10 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
                                           (job.error.empty() ? "" : "\n" + job.error));
         case IdRole: return QVariant::fromValue<qint64>(job.id);
         case StateRole: return static_cast<int>(job.state);
-        case StateNameRole: return QString::fromUtf8(jobstore::jobStateName(job.state));
+        case StateNameRole: return QString::fromUtf8(jobs::jobStateName(job.state));
         case ProgressRole: return job.state == JobState::Done ? 1.0 : job.progress;
         case ThumbnailRole: return thumbnail(job);
-        case EtaRole: return jobEta(job);
+        case EtaRole: return jobs::jobEtaSeconds(job, m_eta);
         case ErrorRole: return QString::fromStdString(job.error);
         case OutputRole: return QString::fromStdString(job.spec.outputPath);
         default: return {};
@@ -179,7 +159,7 @@ bool QueueModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int 
     return false;  // the store already moved the rows: the view must not remove the source rows
 }
 
-std::vector<int64_t> QueueModel::enqueue(const std::vector<jobstore::JobSpec>& specs) {
+std::vector<int64_t> QueueModel::enqueue(const std::vector<jobs::JobSpec>& specs) {
     std::vector<int64_t> ids = m_store->enqueueAll(specs);
     reload();
     Q_EMIT jobsEnqueued();
@@ -209,6 +189,13 @@ int QueueModel::retryFailed() {
     reload();
     if (changed) Q_EMIT jobsEnqueued();
     return changed;
+}
+
+int QueueModel::requestCancel(const std::vector<int64_t>& ids) {
+    int asked = 0;
+    for (int64_t id : ids) asked += m_store->requestCancel(id) ? 1 : 0;
+    if (asked) reload();
+    return asked;
 }
 
 void QueueModel::retry(int64_t id) {
@@ -243,16 +230,9 @@ void QueueModel::setProgress(int64_t id, double progress) {
     const int row = rowOf(id);
     if (row < 0) return;
     StoredJob& job = m_jobs[static_cast<size_t>(row)];
-    if (std::floor(progress * 20) != std::floor(job.progress * 20)) m_store->setProgress(id, progress);
     job.progress = progress;
     const QModelIndex changed = index(row);
     Q_EMIT dataChanged(changed, changed, {ProgressRole, EtaRole});
-}
-
-void QueueModel::saveEtaRates() {
-    nlohmann::json rates = nlohmann::json::object();
-    for (const auto& [pixels, seconds] : m_eta.rates()) rates[std::to_string(pixels)] = seconds;
-    m_store->setSetting(kRatesKey, rates.dump());
 }
 
 }  // namespace chiaro::gui

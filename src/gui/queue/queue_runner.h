@@ -1,19 +1,26 @@
 #pragma once
 // Runs the persistent queue on the app's one engine thread (EngineHost, shared with Generate, so the
-// models are loaded once). It claims the next queued job only when the host is idle and the queue is
-// not paused, so an interactive Generate always goes first: it waits at most for the running queue
-// job. The result is written atomically (temp + rename) to the job's output path with its metadata,
-// then the job is marked done; a failure is marked failed with its reason; cancel marks it cancelled.
-// A job whose output already exists was finished before a crash and is marked done without a rerun.
+// models are loaded once): the app's adapter over the shared steps of chiaro/jobs/queued_job.h. It
+// claims the next queued job under a lease (AppSettings::queueLeaseSeconds, kept alive by a
+// jobs::LeaseKeeper) only when the host is idle and the queue is not paused, so an interactive
+// Generate always goes first: it waits at most for the running queue job. A `chiaro-cli batch` on
+// the same queue file runs side by side: each takes other jobs, neither touches the other's.
+// Loading the photo and saving the result run on the thread pool, never on the UI thread.
 #include <functional>
+#include <memory>
 
 #include <QElapsedTimer>
 #include <QObject>
 
+#include "chiaro/jobs/job_store.h"
 #include "settings/app_settings.h"
 #include "worker/engine_request.h"
 
 class QTimer;
+
+namespace chiaro::jobs {
+class LeaseKeeper;
+}
 
 namespace chiaro::gui {
 
@@ -23,9 +30,11 @@ class QueueModel;
 class QueueRunner : public QObject {
     Q_OBJECT
 public:
-    // `settings` gives the bundle folder (for jobs without one) and the device options at run time.
+    // `settings` gives the bundle folder (for jobs without one), the device options and the lease
+    // length at run time.
     QueueRunner(QueueModel* model, EngineHost* host, std::function<AppSettings()> settings,
                 QObject* parent = nullptr);
+    ~QueueRunner() override;
 
     // Starts the next job when possible; called on enqueue, resume, every finished job and a timer.
     void pump();
@@ -33,24 +42,33 @@ public:
     void cancelRunning();
     int64_t runningJob() const { return m_jobId; }
     bool isRunning() const { return m_jobId != 0; }
+    const jobs::RunnerIdentity& identity() const { return m_identity; }
 
 Q_SIGNALS:
     void jobStarted(qint64 jobId);
     void jobFinished(qint64 jobId, bool ok);
 
 private:
+    enum class StopReason { None, User, OtherClient, LeaseLost };
     bool startJob();
     void onProgress(quint64 requestId, int step, int total, double elapsed, double eta);
     void onFinished(quint64 requestId, const RelightResultPtr& result);
     void finishJob(const RelightResultPtr& result);
+    void endJob(int64_t id, bool ok);
+    void stopFromLease(jobs::LeaseState why);
 
     QueueModel* m_model;
     EngineHost* m_host;
     std::function<AppSettings()> m_settings;
+    jobs::RunnerIdentity m_identity;
     QTimer* m_timer = nullptr;
     int64_t m_jobId = 0;       // store id of the running queue job; 0 = none
+    jobs::StoredJob m_job;     // that job as claimed
     quint64 m_requestId = 0;   // its engine request id
-    int m_bitDepth = 0;  // of the running job's output file; 0 = the result's own (the photo's)
+    int m_leaseSeconds = 60;   // of the running job's lease
+    StopReason m_stop = StopReason::None;
+    double m_lastStoredProgress = 0;
+    std::unique_ptr<jobs::LeaseKeeper> m_keeper;
     QElapsedTimer m_clock;
 };
 

@@ -1,5 +1,7 @@
 #include "settings/app_settings.h"
 
+#include <algorithm>
+
 #include "chiaro/bundle/model_set.h"
 #include "chiaro/core/paths.h"
 #include "chiaro/pipeline/framing.h"
@@ -50,6 +52,7 @@ AppSettings AppSettings::load(QSettings& settings) {
     s.recentFiles = settings.value("files/recent").toStringList();
     s.queueResume = settings.value("queue/resumeOnStart", s.queueResume).toString();
     if (s.queueResume != "auto" && s.queueResume != "no") s.queueResume = "ask";
+    s.queueLeaseSeconds = std::clamp(settings.value("queue/leaseSeconds", s.queueLeaseSeconds).toInt(), 10, 3600);
     return s;
 }
 
@@ -62,6 +65,7 @@ void AppSettings::save(QSettings& settings) const {
     settings.setValue("output/bitDepth", bitDepth);
     settings.setValue("files/recent", recentFiles);
     settings.setValue("queue/resumeOnStart", queueResume);
+    settings.setValue("queue/leaseSeconds", queueLeaseSeconds);
 }
 
 core::OutputSize OutputChoice::outputSize() const {

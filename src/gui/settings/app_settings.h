@@ -17,6 +17,9 @@ struct AppSettings {
     int bitDepth = 0;           // 0 = the photo's own (or the result's), 8 or 16
     QStringList recentFiles;    // newest first
     QString queueResume = "ask";  // jobs left in the queue at start-up: ask | auto | no
+    // How long a queue job the app claimed stays its own without a renewal (renewed every third);
+    // the CLI's --lease-seconds. Another runner takes the job over only after that.
+    int queueLeaseSeconds = 60;
 
     static constexpr int kMaxRecent = 10;
 

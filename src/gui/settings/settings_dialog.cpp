@@ -120,6 +120,14 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     m_queueResume->setCurrentIndex(std::max(0, m_queueResume->findData(settings.queueResume)));
     m_queueResume->setToolTip(tr("What to do at start-up with jobs left in the queue by the last session"));
     form->addRow(tr("Resume the queue on start"), m_queueResume);
+    m_queueLease = new QSpinBox(this);
+    m_queueLease->setObjectName("queueLeaseSeconds");
+    m_queueLease->setRange(10, 3600);
+    m_queueLease->setSuffix(tr(" s"));
+    m_queueLease->setValue(settings.queueLeaseSeconds);
+    m_queueLease->setToolTip(tr("How long a queue job stays this app's if it stops renewing it (a crash, a "
+                                "frozen machine) before a `chiaro-cli batch` on the same queue may take it over"));
+    form->addRow(tr("Queue job lease"), m_queueLease);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     form->addRow(buttons);
@@ -146,6 +154,7 @@ AppSettings SettingsDialog::settings() const {
     s.outputDir = m_outputDir->text().trimmed();
     s.bitDepth = m_bitDepth->currentData().toInt();
     s.queueResume = m_queueResume->currentData().toString();
+    s.queueLeaseSeconds = m_queueLease->value();
     return s;
 }
 

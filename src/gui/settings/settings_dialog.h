@@ -48,6 +48,7 @@ private:
     QLineEdit* m_outputDir = nullptr;
     QComboBox* m_bitDepth = nullptr;
     QComboBox* m_queueResume = nullptr;  // data: ask | auto | no (AppSettings::queueResume)
+    QSpinBox* m_queueLease = nullptr;    // AppSettings::queueLeaseSeconds
     QFutureWatcher<core::BundleCheckReport> m_check;
 };
 

@@ -182,6 +182,13 @@ TEST_CASE("broken or mismatched profiles load as sRGB with one warning naming th
     test::writeFile(dir.file("grey_on_rgb.jpg"),
                     test::withJpegIcc(jpeg, test::greyProfile(1.0), 1));
     requireSrgbWithWarning(dir.file("grey_on_rgb.jpg"), "GRAY");
+    // A damaged header: the colour-space field (bytes 16..19) holds no known signature and no
+    // printable code. Found by fuzz_image_load; the value must be named, not cast to the enum.
+    std::string damaged = profile;
+    damaged.replace(16, 4, std::string("\xA7\x47\x3F\x20", 4));
+    test::writeFile(dir.file("damaged_space.png"),
+                    test::withPngChunk(png, "iCCP", test::iccpData(damaged)));
+    requireSrgbWithWarning(dir.file("damaged_space.png"), "unknown colour space 0xA7473F20");
 }
 
 TEST_CASE("a grey image with a grey profile is converted to sRGB", "[image][photo]") {

@@ -15,13 +15,7 @@ using namespace chiaro;
 namespace {
 
 core::Engine& tinyEngine() {
-    static core::Engine engine;
-    if (!engine.isLoaded()) {
-        core::EngineOptions options;
-        options.threads = 2;
-        engine.load(test::bundleDir("tiny_fc"), options);
-    }
-    return engine;
+    return test::loadedEngine("tiny_fc");
 }
 
 // A job through every stage: fc (light map, img2img), a 1.5x second pass, photo-size output.

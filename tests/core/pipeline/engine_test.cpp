@@ -14,15 +14,7 @@ using core::RelightJob;
 namespace {
 
 core::Engine& engineFor(const std::string& name) {
-    static std::map<std::string, std::unique_ptr<core::Engine>> engines;
-    auto& slot = engines[name];
-    if (!slot) {
-        slot = std::make_unique<core::Engine>();
-        core::EngineOptions options;
-        options.threads = 2;
-        slot->load(test::bundleDir(name), options);
-    }
-    return *slot;
+    return test::loadedEngine(name);
 }
 
 RelightJob smallJob() {
