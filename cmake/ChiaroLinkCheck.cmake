@@ -1,6 +1,6 @@
 # chiaro_forbid_link(target pattern): fail the configure step when `target` links, directly or
 # through any of its dependencies, a library whose name matches `pattern` (dorado's layer check).
-# Used to keep chiaro_core Qt-free.
+# Used to keep chiaro_core, chiaro_jobs and chiaro-cli Qt-free.
 
 function(_chiaro_collect_links target out_var)
     set(seen ${${out_var}})

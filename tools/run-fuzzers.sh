@@ -3,7 +3,9 @@
 # usage: tools/run-fuzzers.sh [SECONDS=60] [TARGET...]
 # Seeds come from fuzz/corpus/<target>/ (read only); new corpus entries go to a temporary folder
 # (printed at the end: copy the interesting ones into fuzz/corpus/ by hand). A crash leaves its input
-# in build/fuzz/artifacts/ and makes the script exit 1.
+# in build/fuzz/artifacts/ and makes the script exit 1. FUZZ_SEED=N fixes libFuzzer's seed (CI does:
+# a CI run then replays the same mutations and cannot turn red on a fresh random find in code the
+# change did not touch); without it every run explores anew — run it so, longer, before a release.
 set -euo pipefail
 
 seconds="${1:-60}"
@@ -27,7 +29,9 @@ parallel="${JOBS:-$(nproc)}"
 run_one() {
     local target="$1"
     mkdir -p "$new_corpus/$target"
-    if "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    local seed=()
+    [ -z "${FUZZ_SEED:-}" ] || seed=(-seed="$FUZZ_SEED")
+    if "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 "${seed[@]}" \
             -print_final_stats=1 -artifact_prefix="$build/artifacts/${target}-" \
             "$new_corpus/$target" "$root/fuzz/corpus/$target" 2>"$new_corpus/$target.log"; then
         echo ok >"$new_corpus/$target.status"

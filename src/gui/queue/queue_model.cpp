@@ -109,7 +109,9 @@ QVariant QueueModel::data(const QModelIndex& index, int role) const {
             return QString::fromStdString(label);
         }
         case Qt::ToolTipRole:
+            // A running job names its runner: this app, or a `chiaro-cli batch` sharing the file.
             return QString::fromStdString(job.spec.inputPath + " → " + job.spec.outputPath +
+                                          (job.state == JobState::Running ? "\nrun by " + job.owner : "") +
                                           (job.error.empty() ? "" : "\n" + job.error));
         case IdRole: return QVariant::fromValue<qint64>(job.id);
         case StateRole: return static_cast<int>(job.state);
