@@ -127,7 +127,7 @@ TEST_CASE("two shards together cover every photo exactly once", "[cli][batch]") 
     checkOutputs(out, 6);
 }
 
-TEST_CASE("a broken photo fails alone; a light sweep makes one output per light", "[cli][batch]") {
+TEST_CASE("a broken photo fails alone, a light sweep makes one output per light", "[cli][batch]") {
     TempDir dir;
     const std::string in = dir.file("in"), out = dir.file("out");
     writePhotos(in, 1);

@@ -106,7 +106,7 @@ void checkQueueDone(const std::string& queue, const std::string& out, size_t job
 
 }  // namespace
 
-TEST_CASE("four runners share one queue; one is SIGKILLed mid-job; every output exists once", "[cli][batch][concurrency]") {
+TEST_CASE("four runners share one queue, one is SIGKILLed mid-job, every output exists once", "[cli][batch][concurrency]") {
     TempDir dir;
     const std::string in = dir.file("in"), out = dir.file("out"), queue = out + "/.chiaro-queue.sqlite";
     writePhotos(in, 8);
@@ -204,7 +204,7 @@ TEST_CASE("a runner frozen past its lease loses its job to another runner and ne
     checkQueueDone(queue, out, 3);
 }
 
-TEST_CASE("a job that keeps killing its runner is failed after --max-attempts; --retry-failed runs it", "[cli][batch][concurrency]") {
+TEST_CASE("a job that keeps killing its runner is failed after --max-attempts, --retry-failed runs it", "[cli][batch][concurrency]") {
     TempDir dir;
     const std::string in = dir.file("in"), out = dir.file("out"), queue = out + "/.chiaro-queue.sqlite";
     writePhotos(in, 1);

@@ -80,7 +80,7 @@ TEST_CASE("a full disk while writing a mask or a light map leaves nothing behind
 // Issue #19: the disk fills up in the middle of a batch. Each output that does not fit fails its
 // job with the reason (the batch goes on), the queue stays consistent, nothing partial is left, and
 // once there is room again --retry-failed finishes the jobs.
-TEST_CASE("a full disk mid-batch fails the jobs whose output does not fit; the queue stays consistent", "[cli][fault][batch]") {
+TEST_CASE("a full disk mid-batch fails the jobs whose output does not fit, the queue stays consistent", "[cli][fault][batch]") {
     TempDir dir;
     const std::string in = dir.file("in"), out = dir.file("out");
     fs::create_directories(in);

@@ -83,7 +83,7 @@ TEST_CASE("a 4500x3000 JPEG inpainted with --keep-unmasked comes back 4500x3000,
     CHECK(job.contains("inpaint_region"));
 }
 
-TEST_CASE("output size working gives the diffusion's size; sizes over twice the photo are refused",
+TEST_CASE("output size working gives the diffusion's size, sizes over twice the photo are refused",
           "[cli][fullres]") {
     test::TempDir dir;
     REQUIRE(cv::imwrite(dir.file("p.png"), test::printedLabelPhoto({1200, 800})));

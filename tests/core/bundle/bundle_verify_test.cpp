@@ -92,7 +92,7 @@ TEST_CASE("a directory where a file should be is reported", "[bundle]") {
     CHECK(verdictOf(v, "unet").problem == "not a regular file");
 }
 
-TEST_CASE("the cache skips hashing on a second verification; touching a file re-hashes it",
+TEST_CASE("the cache skips hashing on a second verification, touching a file re-hashes it",
           "[bundle]") {
     Fixture fx;
     core::BundleVerification first = fx.verify();

@@ -48,7 +48,7 @@ core::ImportRequest parityRequest(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("PROGRESS lines are parsed and clamped; other lines are not progress", "[core][import]") {
+TEST_CASE("PROGRESS lines are parsed and clamped, other lines are not progress", "[core][import]") {
     auto p = core::parseProgressLine("PROGRESS 0.25 exporting the UNet");
     REQUIRE(p);
     CHECK(p->fraction == Approx(0.25));
@@ -85,7 +85,7 @@ TEST_CASE("the exporter's error comes back as its one line, in plain words", "[c
     CHECK(core::exporterErrorCode(1) == core::ErrorCode::Failure);
 }
 
-TEST_CASE("the exporter's arguments name absolute inputs; the segmenter goes with the first file", "[core][import]") {
+TEST_CASE("the exporter's arguments name absolute inputs, the segmenter goes with the first file", "[core][import]") {
     core::ExporterLocation exporter{"/usr/bin/python3", "/opt/x/export.py", "installed"};
     core::ImportRequest r = parityRequest("out");
     r.segmenter = "seg.safetensors";
@@ -124,7 +124,7 @@ TEST_CASE("a --lora FILE[:STRENGTH] spec splits at the last colon only before a 
     }
 }
 
-TEST_CASE("LoRAs go to every export with their strength; a missing one is refused first", "[core][import][lora]") {
+TEST_CASE("LoRAs go to every export with their strength, a missing one is refused first", "[core][import][lora]") {
     core::ExporterLocation exporter{"/usr/bin/python3", "/x/export.py", "test"};
     core::ImportRequest r;
     r.base = parity("tiny_sd");

@@ -115,7 +115,7 @@ TEST_CASE("EXIF orientation is applied for all eight values", "[image][io]") {
     }
 }
 
-TEST_CASE("loadImageAny keeps alpha; loadImageRgb drops it", "[image][io]") {
+TEST_CASE("loadImageAny keeps alpha, loadImageRgb drops it", "[image][io]") {
     const cv::Mat rgba = core::loadImageAny(fixturePath("rgba.png"));
     REQUIRE(rgba.type() == CV_8UC4);
     CHECK(maxDifference(rgba, pillowPixels("rgba", 4)) == 0);

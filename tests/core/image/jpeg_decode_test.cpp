@@ -72,7 +72,7 @@ TEST_CASE("a damaged-but-readable JPEG logs libjpeg's warning instead of printin
     CHECK(log.text().find("damaged.jpg: libjpeg: Corrupt JPEG data") != std::string::npos);
 }
 
-TEST_CASE("CMYK JPEGs are left to OpenCV; a JPEG libjpeg cannot read is one BadInput line", "[image][jpeg]") {
+TEST_CASE("CMYK JPEGs are left to OpenCV, a JPEG libjpeg cannot read is one BadInput line", "[image][jpeg]") {
     CHECK_FALSE(core::decodeJpeg("cmyk.jpg", core::readFileBytes(test::fixturePath("cmyk.jpg"))).has_value());
     const std::string bytes = core::readFileBytes(test::fixturePath("rgb.jpg"));
     try {

@@ -214,7 +214,7 @@ TEST_CASE("a grey image with a grey profile is converted to sRGB", "[image][phot
     CHECK(photo.pixels.at<cv::Vec3b>(0, 255) == cv::Vec3b(255, 255, 255));
 }
 
-TEST_CASE("a CMYK JPEG with a CMYK profile is refused; without one it still loads",
+TEST_CASE("a CMYK JPEG with a CMYK profile is refused, without one it still loads",
           "[image][photo]") {
     test::TempDir dir;
     const std::string path = dir.file("cmyk_profile.jpg");

@@ -235,7 +235,7 @@ TEST_CASE("outside the detail matte the result is the generated picture, upsampl
                             test::highBand(photo(cv::Rect(320, 220, 560, 360)), 1.5)) > 0.9);
 }
 
-TEST_CASE("a 16-bit photo stays 16-bit without banding; 8-bit can be written as 16", "[pipeline][fullres]") {
+TEST_CASE("a 16-bit photo stays 16-bit without banding, 8-bit can be written as 16", "[pipeline][fullres]") {
     cv::Mat photo(600, 900, CV_16UC3);
     for (int y = 0; y < photo.rows; ++y) {
         for (int x = 0; x < photo.cols; ++x) {
