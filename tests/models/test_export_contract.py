@@ -7,9 +7,13 @@ import re
 import resource
 import shutil
 import subprocess
+import tempfile
 import unittest
 
-import helpers
+import torch
+
+import helpers  # also puts models/ on sys.path
+from chiaro_export import ts_export
 
 TINY = ["--tiny", "--variant", "fc", "--vocab", helpers.BPE]
 
@@ -108,6 +112,40 @@ class AtomicExportTest(unittest.TestCase):
         self.assertNotEqual(tree_digest(other), self.digest)
         self.assertEqual(helpers.load_json(os.path.join(other, "manifest.json"))["source"]["seed"], 6)
         self.assertEqual(os.listdir(os.path.dirname(other)), ["bundle"])
+
+
+class _FlakyOnce(torch.nn.Module):
+    """x * 2, except that its first call after loading returns NaN (the intermittent fault the
+    reload check tolerates); `always` makes every call NaN (a broken export)."""
+
+    def __init__(self, always: bool):
+        super().__init__()
+        self.register_buffer("calls", torch.zeros(1))
+        self.always = always
+
+    def forward(self, x):
+        self.calls += 1
+        if self.always or bool(self.calls[0] == 1):
+            return x * float("nan")
+        return x * 2
+
+
+class _Twice(torch.nn.Module):
+    def forward(self, x):
+        return x * 2
+
+
+class ReloadCheckTest(unittest.TestCase):
+    def test_one_non_finite_first_call_is_checked_again_and_a_broken_module_still_fails(self):
+        x = torch.randn(3, 4)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "m.pt")
+            torch.jit.save(torch.jit.script(_FlakyOnce(False)), path)
+            self.assertLess(ts_export.verify(_Twice(), path, (x,)), ts_export.VERIFY_TOLERANCE)
+            torch.jit.save(torch.jit.script(_FlakyOnce(True)), path)
+            self.assertEqual(ts_export.verify(_Twice(), path, (x,)), float("inf"))
+            torch.jit.save(torch.jit.script(_Twice()), path)  # finite but different: fails
+            self.assertGreater(ts_export.verify(lambda t: t * 3, path, (x,)), 0.1)
 
 
 if __name__ == "__main__":
