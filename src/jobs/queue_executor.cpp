@@ -123,9 +123,7 @@ JobOutcome QueueExecutor::runOne(const StoredJob& stored, std::string& error, do
             m_store.markDone(stored.id, m_identity, stored.seconds);
             return JobOutcome::AlreadyWritten;
         case OutputState::Foreign:
-            error = stored.spec.outputPath +
-                    " already exists and was not written by this job; it is not overwritten "
-                    "(move it away, then retry the job)";
+            error = foreignOutputError(stored);
             m_store.markFailed(stored.id, m_identity, error);
             return JobOutcome::Failed;
         case OutputState::Missing:

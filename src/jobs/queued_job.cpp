@@ -90,6 +90,12 @@ OutputState outputState(const StoredJob& job) {
                                                            : OutputState::Foreign;
 }
 
+std::string foreignOutputError(const StoredJob& job) {
+    return job.spec.outputPath +
+           " already exists and was not written by this job; it is not overwritten (move it away, "
+           "then retry the job)";
+}
+
 int removeInterruptedTemporaries(const StoredJob& job) {
     const fs::path out(job.spec.outputPath);
     const std::string prefix = "." + out.stem().string() + ".tmp-";
@@ -120,10 +126,7 @@ SaveOutcome saveQueuedResult(JobStore& store,
     if (store.renewLease(job.id, owner, leaseSeconds) == LeaseState::Lost)
         return SaveOutcome::LeaseLost;
     if (outputState(job) == OutputState::Foreign) {
-        const std::string error = job.spec.outputPath +
-                                  " already exists and was not written by this job; it is not "
-                                  "overwritten (move it away, then retry the job)";
-        store.markFailed(job.id, owner, error);
+        store.markFailed(job.id, owner, foreignOutputError(job));
         return SaveOutcome::Foreign;
     }
     const fs::path folder = fs::path(job.spec.outputPath).parent_path();

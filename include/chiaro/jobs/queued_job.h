@@ -41,6 +41,8 @@ enum class OutputState {
     Foreign,           // a file the job did not write: never overwritten
 };
 OutputState outputState(const StoredJob& job);
+// The error a job fails with when a Foreign file sits at its output path.
+std::string foreignOutputError(const StoredJob& job);
 
 // Removes `.<stem>.tmp-XXXXXX<ext>` files a killed writer left next to this job's output. Call it
 // only for a job this runner has just claimed: another runner's temporary belongs to a live lease.

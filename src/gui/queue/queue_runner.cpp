@@ -132,9 +132,7 @@ bool QueueRunner::startJob() {
             endJob(m_job.id, true);
             return true;
         case jobs::OutputState::Foreign:
-            m_model->store().markFailed(m_job.id, m_identity,
-                                        m_job.spec.outputPath + " already exists and was not written by this job; "
-                                                                "it is not overwritten (move it away, then retry)");
+            m_model->store().markFailed(m_job.id, m_identity, jobs::foreignOutputError(m_job));
             endJob(m_job.id, false);
             return true;
         case jobs::OutputState::Missing: break;
