@@ -39,13 +39,7 @@ void expectRefusedUntouched(const std::string& path, const std::string& part) {
     fs::last_write_time(path, old);  // any write would move it to now
     const std::string bytes = test::fileBytes(path);
     const auto entries = test::folderEntries(fs::path(path).parent_path().string());
-    try {
-        JobStore::open(path);
-        FAIL("opened " << path);
-    } catch (const core::Error& e) {
-        CHECK(e.code() == core::ErrorCode::BadInput);
-        CHECK_THAT(e.what(), Catch::Contains(path) && Catch::Contains(part));
-    }
+    test::expectOpenRefused(path, part);
     CHECK(test::fileBytes(path) == bytes);
     CHECK(fs::last_write_time(path) == old);
     CHECK(test::folderEntries(fs::path(path).parent_path().string()) == entries);

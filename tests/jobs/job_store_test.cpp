@@ -212,20 +212,11 @@ TEST_CASE("job state names round trip", "[jobs]") {
 
 TEST_CASE("files that are not a Chiaro queue are refused with BadInput", "[jobs]") {
     test::TempDir dir;
-    auto expectBadInput = [](const std::string& path, const std::string& part) {
-        try {
-            JobStore::open(path);
-            FAIL("opened " << path);
-        } catch (const core::Error& e) {
-            CHECK(e.code() == core::ErrorCode::BadInput);
-            CHECK_THAT(e.what(), Catch::Contains(path) && Catch::Contains(part));
-        }
-    };
     const std::string text = dir.file("notes.sqlite");
     std::ofstream(text) << "this is not a database, just some text that is long enough\n";
-    expectBadInput(text, "not a Chiaro queue file");
-    expectBadInput(dir.file("missing/q.sqlite"), "folder does not exist");
-    expectBadInput(dir.path(), "is a folder");
+    test::expectOpenRefused(text, "not a Chiaro queue file");
+    test::expectOpenRefused(dir.file("missing/q.sqlite"), "folder does not exist");
+    test::expectOpenRefused(dir.path(), "is a folder");
 
     const std::string newer = dir.file("newer.sqlite");
     {
@@ -234,5 +225,5 @@ TEST_CASE("files that are not a Chiaro queue are refused with BadInput", "[jobs]
     }
     // A later Chiaro bumped the schema: this build must not touch the file.
     test::rawSql(newer, "PRAGMA user_version = 99");
-    expectBadInput(newer, "queue schema version 99 is newer than this Chiaro reads (2)");
+    test::expectOpenRefused(newer, "queue schema version 99 is newer than this Chiaro reads (2)");
 }

@@ -18,6 +18,9 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
+#include "chiaro/core/error.h"
 #include "chiaro/jobs/job_store.h"
 
 namespace chiaro::test {
@@ -132,6 +135,17 @@ inline std::string inChild(const std::function<void(std::string&)>& body,
     if (WEXITSTATUS(status) != 0)
         return "exit " + std::to_string(WEXITSTATUS(status));
     return out;
+}
+
+// Opening `path` as a queue fails with BadInput, naming the path and saying `part`.
+inline void expectOpenRefused(const std::string& path, const std::string& part) {
+    try {
+        jobs::JobStore::open(path);
+        FAIL("opened " << path);
+    } catch (const core::Error& e) {
+        CHECK(e.code() == core::ErrorCode::BadInput);
+        CHECK_THAT(e.what(), Catch::Contains(path) && Catch::Contains(part));
+    }
 }
 
 }  // namespace chiaro::test
