@@ -70,6 +70,29 @@ def parity_bundle(variant):
     return _BUNDLES[variant]
 
 
+def scripted_matches_eager(what, got, scripted_call, eager_call, atol):
+    """True when `got` (a scripted module's output) equals the eager module's within atol.
+
+    A mismatch is described on stderr and both calls are made once more: in two CI runs a scripted
+    module run under `ctest -j2` on a loaded 2-core machine returned values far from the eager
+    module for inputs on which every standalone and concurrent rerun here (hundreds) matched to
+    ~2e-6 (cause not found; the exporter's reload check retries the same way). A scripted module
+    that computes something else differs on every call and still fails."""
+    want = eager_call()
+    if torch.allclose(got, want, rtol=0, atol=atol):
+        return True
+    finite = int(torch.isfinite(got).sum()), int(torch.isfinite(want).sum()), got.numel()
+    print("warning: %s: scripted and eager outputs differ by %.3g (finite values: scripted %d, "
+          "eager %d of %d); calling both once more" % (what, float((got - want).abs().max()),
+                                                     *finite), file=sys.stderr)
+    got, want = scripted_call(), eager_call()
+    if torch.allclose(got, want, rtol=0, atol=atol):
+        return True
+    print("%s: the second calls differ by %.3g too" % (what, float((got - want).abs().max())),
+          file=sys.stderr)
+    return False
+
+
 def load_json(path):
     with open(path, "r", encoding="utf-8") as fh:
         return json.load(fh)
