@@ -10,12 +10,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <unistd.h>
+
+#include <spdlog/spdlog.h>
 
 #include "chiaro/core/logging.h"
 #include "chiaro/core/paths.h"
 #include "chiaro/pipeline/compute_threads.h"
 #include "main_window.h"
+#include "worker/engine_host.h"
 
 namespace {
 
@@ -89,14 +93,20 @@ int main(int argc, char** argv) {
     logOptions.logFilePath = (logDir + "/chiaro.log").toStdString();
     chiaro::core::setupLogging(logOptions);
 
-    chiaro::gui::MainWindow window;
-    if (parser.isSet(size)) {
-        const QStringList wh = parser.value(size).split('x');
-        if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
-    }
+    // On the heap so that it is gone (its engine host cancelled or abandoned, see below) before
+    // main decides how to exit.
+    auto owned = std::make_unique<chiaro::gui::MainWindow>();
+    chiaro::gui::MainWindow& window = *owned;
     const QStringList photos = parser.positionalArguments();
     window.openPhoto(photos.isEmpty() ? QStringLiteral(":/samples/coffee.png") : photos.first());
-    window.show();
+    // --size wins over the saved layout (tests and screenshots need a known size), saves nothing.
+    const QStringList wh = parser.value(size).split('x');
+    if (parser.isSet(size) && wh.size() == 2) {
+        window.resize(wh[0].toInt(), wh[1].toInt());
+        window.show();
+    } else {
+        window.showWithSavedLayout();
+    }
     // The first turn of the event loop comes after the window's first paint.
     QTimer::singleShot(0, &window, [] {
         chiaro::core::namedLogger("gui")->info("window shown {:.0f} ms after the process started",
@@ -119,5 +129,17 @@ int main(int argc, char** argv) {
             shoot();
         }
     }
-    return app.exec();
+    const int code = app.exec();
+    owned.reset();
+    if (chiaro::gui::EngineHost::abandonedThreads() > 0) {
+        // A model load that cannot be interrupted is still running on the abandoned engine thread:
+        // running the static destructors (LibTorch's, the loggers') under it would race it, and
+        // waiting for it is what quitting must not do. Flush the logs and leave now.
+        chiaro::core::namedLogger("gui")->info("exiting with {} engine thread(s) still busy",
+                                               chiaro::gui::EngineHost::abandonedThreads());
+        spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+        std::fflush(nullptr);
+        std::_Exit(code);
+    }
+    return code;
 }

@@ -3,27 +3,35 @@
 #include <algorithm>
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMessageBox>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QScreen>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
 #include "canvas/edit_view.h"
+#include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
 #include "batch/batch_tab.h"
 #include "queue/queue_dock.h"
 #include "queue/queue_model.h"
 #include "queue/queue_runner.h"
+#include "result/compare_view.h"
 #include "studio/generate_controller.h"
 #include "studio/studio.h"
+#include "util/slot_guard.h"
 #include "worker/engine_host.h"
 
 namespace chiaro::gui {
@@ -48,6 +56,9 @@ MainWindow::MainWindow(QWidget* parent, const QString& queuePath) : QMainWindow(
     attachStudio();
     attachQueue(queuePath);
     statusBar()->showMessage(tr("Ready"));
+    // A failure in a slot with no window of its own (the queue runner's timer) still reaches the user.
+    connect(SlotErrorReporter::instance(), &SlotErrorReporter::failed, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     resize(1280, 800);
     updateTitle();
 }
@@ -82,6 +93,7 @@ bool MainWindow::openPhoto(const QString& path) {
         }
     }
     statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    m_openTimer.start();
     m_loader->load(path);
     return true;
 }
@@ -110,8 +122,12 @@ void MainWindow::showPhoto(const QString& path, const LoadedPhotoPtr& photo) {
     statusBar()->showMessage(tr("%1 × %2 · %3-bit · %4")
                                  .arg(m_photo.width()).arg(m_photo.height()).arg(p.bitDepth())
                                  .arg(QString::fromStdString(p.colourSpace.empty() ? "sRGB" : p.colourSpace)));
-    m_editView->setPhoto(m_photo, path);  // may replace the message when it finds a mask file
+    m_editView->setPhoto(photo, path);  // may replace the message when it found a mask file
     m_studio->setPhoto(path, photo);
+    // Whichever view is in front paints the photo first; that paint ends the measurement.
+    auto shown = std::make_shared<PaintTiming>("photo shown {} ms after open", m_openTimer);
+    m_editView->canvas()->timeNextPaint(shown);
+    m_studio->compareView()->timeNextPaint(shown);
     Q_EMIT photoOpened(path);
 }
 
@@ -122,6 +138,8 @@ MainWindow::~MainWindow() {
 }
 
 // The queue store, its runner on the studio's engine thread, the dock and the Batch tab.
+// Opening the store stays synchronous, once at start-up (it creates or migrates the file and says
+// why it cannot be used before the dock is built); every later store call runs on the store thread.
 void MainWindow::attachQueue(const QString& queuePath) {
     std::unique_ptr<jobs::JobStore> store;
     try {
@@ -147,7 +165,10 @@ void MainWindow::attachQueue(const QString& queuePath) {
     connect(m_queueRunner, &QueueRunner::jobFinished, this, [this](qint64, bool ok) {
         if (!ok) statusBar()->showMessage(tr("A queued job failed: see the Queue dock"), 8000);
     });
-    m_resumeQuestion = m_queueView->restoreOnStart(m_studio->settings().queueResume);
+    // Both posted to the queue's store thread, in this order: the restore (which pauses the queue
+    // under "ask" and "no") runs before the runner's first claim, which reads the pause flag there.
+    connect(m_queueView, &QueueDock::restored, this, [this](QMessageBox* question) { m_resumeQuestion = question; });
+    m_queueView->restoreOnStart(m_studio->settings().queueResume);
     m_queueRunner->pump();
 }
 
@@ -167,6 +188,62 @@ void MainWindow::fitDocksToWidth() {
     resizeDocks({light, generate}, {lightWidth, sideWidth}, Qt::Horizontal);
     if (auto* history = findChild<QDockWidget*>("historyDock"))
         resizeDocks({history}, {std::clamp(height() / 7, 100, 220)}, Qt::Vertical);
+}
+
+void MainWindow::showWithSavedLayout() {
+    m_savesLayout = true;
+    QSettings settings;
+    const QByteArray saved = settings.value("window/geometry").toByteArray();
+    if (saved.isEmpty() || !restoreGeometry(saved)) {
+        // First start: the whole available area (also where no window manager maximises, e.g.
+        // Xvfb), before the first show so that fitDocksToWidth() sizes the docks for it.
+        QScreen* screen = QGuiApplication::primaryScreen();
+        if (screen) setGeometry(screen->availableGeometry());
+        setWindowState(windowState() | Qt::WindowMaximized);
+        show();
+        return;
+    }
+    // restoreGeometry() only rescues a window whose title bar is off every screen; one saved on a
+    // larger screen (or a second monitor since unplugged) can still hang over the edge.
+    QScreen* screen = QGuiApplication::screenAt(geometry().center());
+    if (!screen) screen = QGuiApplication::primaryScreen();
+    if (screen && isMaximized()) {
+        // Qt places a maximised window below an assumed title bar (y = 20) at the screen's full
+        // height: without a window manager to maximise it, its bottom would hang off the screen.
+        setGeometry(screen->availableGeometry());
+        setWindowState(windowState() | Qt::WindowMaximized);
+    } else if (screen && !isFullScreen()) {
+        const QRect fitted = clampedOnto(geometry(), screen->availableGeometry());
+        if (fitted != geometry()) {
+            core::namedLogger("gui")->info(
+                "window: the saved geometry {}x{}+{}+{} is moved onto the screen as {}x{}+{}+{}",
+                width(), height(), x(), y(), fitted.width(), fitted.height(), fitted.x(),
+                fitted.y());
+            setGeometry(fitted);
+        }
+    }
+    // The user's dock sizes win over fitDocksToWidth(); a layout from another version is ignored.
+    // Restored once shown: on a hidden window the first layout pass redistributes the dock widths.
+    m_docksFitted = true;
+    show();
+    if (!restoreState(settings.value("window/state").toByteArray())) fitDocksToWidth();
+}
+
+QRect MainWindow::clampedOnto(QRect frame, const QRect& available) {
+    frame.setSize(frame.size().boundedTo(available.size()));
+    const int maxLeft = available.left() + available.width() - frame.width();
+    const int maxTop = available.top() + available.height() - frame.height();
+    frame.moveLeft(std::clamp(frame.left(), available.left(), maxLeft));
+    frame.moveTop(std::clamp(frame.top(), available.top(), maxTop));
+    return frame;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QMainWindow::closeEvent(event);
+    if (!m_savesLayout || !event->isAccepted()) return;
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
 }
 
 void MainWindow::updateTitle() {

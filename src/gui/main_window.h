@@ -1,8 +1,10 @@
 #pragma once
 // The studio's main window: Edit and Batch tabs, the job-queue dock and the status bar.
 // Owns the widgets only; long work goes to the engine worker thread, never the UI thread.
+#include <QElapsedTimer>
 #include <QImage>
 #include <QMainWindow>
+#include <QRect>
 #include <QString>
 
 #include "worker/photo_loader.h"
@@ -54,12 +56,22 @@ public:
     // and at 4K the panels do not stretch. Done once on the first show; the user's resizing wins after.
     void fitDocksToWidth();
 
+    // Shows the window as the user left it: the geometry and dock layout saved when it was last
+    // closed (QSettings "window/geometry", "window/state"), moved and shrunk onto the screen's
+    // available area where the screen got smaller; maximised over that area on the first start.
+    // From then on closing the window saves them. show() alone (the --size option, tests) restores
+    // and saves nothing.
+    void showWithSavedLayout();
+    // `frame` shrunk to fit `available`, then moved the least that puts it inside.
+    static QRect clampedOnto(QRect frame, const QRect& available);
+
 Q_SIGNALS:
     void photoOpened(const QString& path);
     void photoFailed(const QString& path, const QString& message);
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildMenus();
@@ -81,7 +93,9 @@ private:
     QMessageBox* m_resumeQuestion = nullptr;
     QString m_photoPath;
     bool m_docksFitted = false;
+    bool m_savesLayout = false;  // set by showWithSavedLayout()
     QImage m_photo;
+    QElapsedTimer m_openTimer;  // from the last openPhoto() to the photo's first paint
     PhotoLoader* m_loader = nullptr;
     QProgressBar* m_opening = nullptr;  // status bar busy indicator while a photo decodes
 };

@@ -2,15 +2,18 @@
 
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTest>
 #include <QUndoStack>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "canvas/edit_view.h"
+#include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
 #include "canvas_test_support.h"
 #include "chiaro/core/error.h"
+#include "chiaro/mask/mask_ops.h"
 #include "image_bridge.h"
 #include "gui_test_util.h"
 #include "main_window.h"
@@ -125,4 +128,94 @@ TEST_CASE("the Edit tab holds the mask editor", "[gui][mask]") {
     REQUIRE(tabs);
     CHECK(tabs->widget(0) == window.editView());
     CHECK(window.editView()->document()->size() == QSize(600, 400));
+}
+
+TEST_CASE("grow, feather and invert of a 24 MP mask run off the UI thread as one undo step", "[gui][mask]") {
+    MaskDocument document;
+    document.setPhoto(cv::Mat(4000, 6000, CV_8UC3, cv::Scalar(90, 90, 90)), {});
+    document.edit("Select a square", {}, [](cv::Mat& m) { m(cv::Rect(2000, 1000, 2000, 2000)).setTo(255); });
+    const cv::Mat before = document.mask().clone();
+    QSignalSpy finished(&document, &MaskDocument::autoSelectFinished);
+
+    REQUIRE(document.editAsync("Grow 40 px", [](cv::Mat& m) { chiaro::core::growMask(m, 40); }));
+    // Returned at once: the live mask is untouched and takes no second operation meanwhile.
+    CHECK(document.isBusy());
+    CHECK(document.busyText() == "Grow 40 px");
+    CHECK(cv::countNonZero(document.mask() != before) == 0);
+    CHECK_FALSE(document.editAsync("Invert", chiaro::core::invertMask));
+    REQUIRE(finished.wait(30000));
+    CHECK(finished.last().at(0).toBool());
+    CHECK_FALSE(document.isBusy());
+    CHECK(document.mask().at<uint8_t>(1000 - 30, 3000) == 255);  // grown upwards by 40 px
+    CHECK(document.mask().at<uint8_t>(1000 - 60, 3000) == 0);
+    REQUIRE(document.undoStack()->count() == 2);
+    CHECK(document.undoStack()->undoText() == "Grow 40 px");
+    document.undoStack()->undo();
+    CHECK(cv::countNonZero(document.mask() != before) == 0);
+
+    REQUIRE(document.editAsync("Invert", chiaro::core::invertMask));
+    REQUIRE(finished.wait(30000));
+    CHECK(document.mask().at<uint8_t>(10, 10) == 255);
+    CHECK(document.mask().at<uint8_t>(2000, 3000) == 0);
+}
+
+TEST_CASE("the canvas takes no stroke while a mask operation runs", "[gui][mask]") {
+    EditView view;
+    view.resize(800, 600);
+    view.show();
+    view.setPhoto(chiaro::test::greyPhoto(3000, 2000), QStringLiteral(":/no-sidecar.png"));
+    view.document()->edit("Corner", {}, [](cv::Mat& m) { m(cv::Rect(0, 0, 300, 300)).setTo(255); });
+    QSignalSpy finished(view.document(), &MaskDocument::autoSelectFinished);
+    QSignalSpy messages(&view, &EditView::message);
+    view.featherBy(30);
+    REQUIRE(view.document()->isBusy());
+    view.growBy(5);  // refused with a message, not queued and not lost silently
+    REQUIRE(messages.count() >= 1);
+    CHECK(messages.last().at(0).toString().contains("wait for the running mask operation"));
+    MaskCanvas* canvas = view.canvas();
+    const QPoint centre = canvas->rect().center();
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, centre);
+    REQUIRE(finished.wait(30000));
+    const QPoint pixel = canvas->view().widgetToImage(QPointF(centre)).toPoint();
+    CHECK(view.document()->mask().at<uint8_t>(pixel.y(), pixel.x()) == 0);  // the click painted nothing
+    CHECK(view.document()->undoStack()->count() == 2);                      // corner, feather
+    CHECK(view.document()->undoStack()->undoText() == "Feather 30 px");
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, centre);
+    CHECK(view.document()->mask().at<uint8_t>(pixel.y(), pixel.x()) > 0);  // idle again: a click paints
+}
+
+TEST_CASE("mask files are imported and exported off the UI thread", "[gui][mask]") {
+    TempDir dir;
+    EditView view;
+    view.setPhoto(chiaro::test::greyPhoto(3000, 2000), QString::fromStdString(dir.file("photo.png")));
+    writeLeftThirdMask(dir.file("big_mask.png"), {3000, 2000});
+    QSignalSpy finished(&view, &EditView::maskFileFinished);
+    REQUIRE(view.importMaskFile(QString::fromStdString(dir.file("big_mask.png"))));
+    CHECK(cv::countNonZero(view.document()->mask()) == 0);  // not decoded on this thread
+    REQUIRE(finished.wait(30000));
+    CHECK(finished.last().at(1).toBool());
+    CHECK(cv::countNonZero(view.document()->mask()) == 1000 * 2000);
+    CHECK(view.document()->undoStack()->undoText() == "Import mask");
+
+    const QString out = QString::fromStdString(dir.file("out_mask.png"));
+    REQUIRE(view.exportMaskFile(out));
+    REQUIRE(finished.wait(30000));
+    CHECK(finished.last().at(1).toBool());
+    const cv::Mat back = cv::imread(out.toStdString(), cv::IMREAD_UNCHANGED);
+    REQUIRE(back.size() == cv::Size(3000, 2000));
+    CHECK(cv::countNonZero(back != view.document()->mask()) == 0);
+
+    // A folder that does not exist: the failure comes back as a message, the mask stays.
+    QSignalSpy messages(&view, &EditView::message);
+    REQUIRE(view.exportMaskFile(QString::fromStdString(dir.file("missing/out.png"))));
+    REQUIRE(finished.wait(30000));
+    CHECK_FALSE(finished.last().at(1).toBool());
+    CHECK(messages.last().at(0).toString().startsWith("Cannot save the mask"));
+
+    // An import that ends after another photo opened is dropped, not applied to the wrong photo.
+    REQUIRE(view.importMaskFile(QString::fromStdString(dir.file("big_mask.png"))));
+    view.setPhoto(chiaro::test::greyPhoto(3000, 2000), QString::fromStdString(dir.file("other.png")));
+    REQUIRE(finished.wait(30000));
+    CHECK_FALSE(finished.last().at(1).toBool());
+    CHECK(cv::countNonZero(view.document()->mask()) == 0);
 }

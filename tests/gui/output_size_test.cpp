@@ -198,7 +198,8 @@ TEST_CASE("the Batch tab's output size is remembered and carried by its jobs", "
     const QString queuePath = QString::fromStdString(queue.file("queue.sqlite"));
     {
         chiaro::gui::MainWindow window(nullptr, queuePath);
-        window.queueModel()->setPaused(true);
+        REQUIRE(chiaro::test::waitForRestore(window));
+        REQUIRE(chiaro::test::setPausedAndWait(*window.queueModel(), true));
         chiaro::gui::BatchTab* batch = window.batchTab();
         REQUIRE(batch);
         CHECK(batch->outputSizeBox()->outputSize() == OutputSize{});
@@ -206,15 +207,15 @@ TEST_CASE("the Batch tab's output size is remembered and carried by its jobs", "
         auto s = window.studio()->settings();
         s.bitDepth = 16;
         window.studio()->applySettings(s);
-        batch->setInputFolder(QString::fromStdString(photos.path()));
-        REQUIRE(batch->addToQueue() == 2);
+        REQUIRE(chiaro::test::setFolderAndWait(*batch, QString::fromStdString(photos.path())));
+        REQUIRE(chiaro::test::addToQueueAndWait(*batch) == 2);
         for (int r = 0; r < 2; ++r) {
             const auto& params = window.queueModel()->job(r).spec.params;
             CHECK(params.at("output_size") == "working");
             CHECK(params.at("batch").at("bit_depth") == 16);
             CHECK(params.at("output_bit_depth") == 16);
         }
-        window.queueModel()->store().cancelAllQueued();
+        CHECK(chiaro::test::replyOf<int>([&](auto done) { window.queueModel()->cancelAllQueued(done); }) == 2);
         s.bitDepth = 0;
         window.studio()->applySettings(s);  // leaves the default behind
     }

@@ -2,7 +2,12 @@
 // EXIF orientation applied, a later open superseding an earlier one, and unreadable files explained.
 #include <catch2/catch.hpp>
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QFile>
+#include <QFileInfo>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -125,4 +130,26 @@ TEST_CASE("a later open supersedes an earlier one and a broken file is explained
     CHECK(window.statusBar()->currentMessage().contains(message));
     CHECK(window.currentPhotoPath() == QString::fromStdString(small));  // the photo stays
     CHECK(window.currentPhoto().size() == QSize(40, 30));
+}
+
+TEST_CASE("a pasted image is written on the pool and then opened like a file", "[gui][photo]") {
+    QStandardPaths::setTestModeEnabled(true);
+    MainWindow window;
+    QImage pasted(320, 200, QImage::Format_RGB888);
+    pasted.fill(QColor(200, 40, 90));
+    QApplication::clipboard()->setImage(pasted);
+    QAction* paste = nullptr;
+    for (QAction* action : window.findChildren<QAction*>())
+        if (action->text() == "&Paste Image") paste = action;
+    REQUIRE(paste);
+    QSignalSpy opened(&window, &MainWindow::photoOpened);
+    paste->trigger();
+    CHECK(opened.isEmpty());  // written off the UI thread first
+    REQUIRE(opened.wait(30000));
+    const QString path = opened.last().at(0).toString();
+    CHECK(path.contains("/pasted/pasted-"));
+    CHECK(QFileInfo::exists(path));
+    CHECK(window.currentPhoto().size() == QSize(320, 200));
+    CHECK(window.currentPhoto().pixelColor(10, 10) == QColor(200, 40, 90));
+    QFile::remove(path);
 }

@@ -22,6 +22,7 @@
 #include "queue/queue_runner.h"
 #include "studio/drop_router.h"
 #include "studio/studio.h"
+#include "gui_test_util.h"
 #include "test_support.h"
 
 using chiaro::jobs::JobState;
@@ -50,10 +51,13 @@ TEST_CASE("a queued job runs to done and writes its output PNG", "[gui][queue][e
     spec.outputPath = dir.file("out/coffee_relit.png");
     spec.label = "coffee";
     QSignalSpy finished(window.queueRunner(), &chiaro::gui::QueueRunner::jobFinished);
-    const auto ids = model->enqueue({spec});
+    const auto ids = chiaro::test::enqueueAndWait(*model, {spec});
+    REQUIRE(ids.size() == 1);
     REQUIRE(finished.wait(240000));
     CHECK(finished.at(0).at(1).toBool());
-    const auto stored = model->store().job(ids[0]);
+    // The test's own connection to the file (the model's store lives on its store thread).
+    auto store = chiaro::jobs::JobStore::open(dir.file("queue.sqlite"));
+    const auto stored = store->job(ids[0]);
     REQUIRE(stored);
     INFO(stored->error);
     CHECK(stored->state == JobState::Done);
@@ -68,7 +72,7 @@ TEST_CASE("a queued job runs to done and writes its output PNG", "[gui][queue][e
     // same setting `chiaro-cli batch` reads).
     CHECK(model->eta().hasData());
     CHECK(model->eta().estimate(chiaro::jobs::jobCost(*stored)) > 0);
-    CHECK_FALSE(model->store().setting("eta/cpu/fp32").empty());
+    CHECK_FALSE(store->setting("eta/cpu/fp32").empty());
     // An output written before a crash (its job left running, not marked done) is never redone or
     // overwritten: the recovered job is marked done as it is.
     const QDateTime written = QFileInfo(QString::fromStdString(spec.outputPath)).lastModified();
@@ -79,11 +83,11 @@ TEST_CASE("a queued job runs to done and writes its output PNG", "[gui][queue][e
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(db);
     }
-    CHECK(model->store().recoverExpiredLeases() == 1);
+    CHECK(store->recoverExpiredLeases() == 1);
     model->reload();
     REQUIRE(finished.wait(20000));
-    CHECK(model->store().job(ids[0])->state == JobState::Done);
-    CHECK(model->store().job(ids[0])->attempts == 2);
+    CHECK(store->job(ids[0])->state == JobState::Done);
+    CHECK(store->job(ids[0])->attempts == 2);
     CHECK(QFileInfo(QString::fromStdString(spec.outputPath)).lastModified() == written);
     // A file the job did not write at its output path (a copy of another job's result) is never
     // overwritten: the job fails and says so.
@@ -91,9 +95,10 @@ TEST_CASE("a queued job runs to done and writes its output PNG", "[gui][queue][e
     REQUIRE(QFile::copy(QString::fromStdString(spec.outputPath), copy));
     const QDateTime copied = QFileInfo(copy).lastModified();
     spec.outputPath = copy.toStdString();
-    const auto again = model->enqueue({spec});
+    const auto again = chiaro::test::enqueueAndWait(*model, {spec});
+    REQUIRE(again.size() == 1);
     REQUIRE(finished.wait(20000));
-    const auto refused = model->store().job(again[0]);
+    const auto refused = store->job(again[0]);
     CHECK(refused->state == JobState::Failed);
     CHECK(refused->error.find("not overwritten") != std::string::npos);
     CHECK(QFileInfo(copy).lastModified() == copied);
@@ -112,7 +117,8 @@ TEST_CASE("the app's queue and a CLI runner share one queue file, each job run o
     settings.threads = 1;
     window.studio()->applySettings(settings);
     chiaro::gui::QueueModel* model = window.queueModel();
-    model->setPaused(true);
+    REQUIRE(chiaro::test::waitForRestore(window));
+    REQUIRE(chiaro::test::setPausedAndWait(*model, true));
     std::vector<chiaro::jobs::JobSpec> specs;
     for (int i = 0; i < 6; ++i) {
         chiaro::core::RelightJob job;
@@ -130,7 +136,8 @@ TEST_CASE("the app's queue and a CLI runner share one queue file, each job run o
         spec.batchId = "shared";
         specs.push_back(spec);
     }
-    const auto ids = model->enqueue(specs);
+    const auto ids = chiaro::test::enqueueAndWait(*model, specs);
+    REQUIRE(ids.size() == specs.size());
     QDir().mkpath(QString::fromStdString(dir.file("in")));
     QProcess cli;
     cli.setProcessChannelMode(QProcess::MergedChannels);
@@ -156,8 +163,9 @@ TEST_CASE("the app's queue and a CLI runner share one queue file, each job run o
     CHECK(byCli + byApp == 6);  // every job completed by exactly one of them
     CHECK(byApp >= 1);
     CHECK(byCli >= 1);
+    auto store = chiaro::jobs::JobStore::open(queue);  // the test's own connection
     for (int64_t id : ids) {
-        const auto job = model->store().job(id);
+        const auto job = store->job(id);
         INFO(job->error);
         CHECK(job->state == JobState::Done);
         CHECK(job->attempts == 1);

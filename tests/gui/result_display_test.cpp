@@ -18,6 +18,7 @@
 #include "result/history_strip.h"
 #include "settings/settings_dialog.h"
 #include "studio/studio.h"
+#include "gui_test_util.h"
 #include "test_support.h"
 
 namespace {
@@ -103,13 +104,13 @@ TEST_CASE("a 16-bit result shows in the result view and saves at 16 bits with 'S
     CHECK_FALSE(studio->compareView()->grab().isNull());  // paints without trouble
 
     const std::string png = dir.file("saved.png");
-    REQUIRE(studio->saveAs(QString::fromStdString(png)));
+    REQUIRE(chiaro::test::saveAndWait(*studio, QString::fromStdString(png)));
     const chiaro::core::Photo saved = chiaro::core::loadPhoto(png);
     CHECK(saved.bitDepth() == 16);
     CHECK(cv::norm(saved.pixels, photo.pixels, cv::NORM_INF) == 0);
 
     const std::string tif = dir.file("saved.tif");
-    REQUIRE(studio->saveAs(QString::fromStdString(tif)));
+    REQUIRE(chiaro::test::saveAndWait(*studio, QString::fromStdString(tif)));
     const std::string magic = fileStart(tif, 4);
     CHECK((magic == std::string("II*\0", 4) || magic == std::string("MM\0*", 4)));
     CHECK(chiaro::core::loadPhoto(tif).bitDepth() == 16);
@@ -118,7 +119,7 @@ TEST_CASE("a 16-bit result shows in the result view and saves at 16 bits with 'S
     s.bitDepth = 8;
     studio->applySettings(s);
     const std::string png8 = dir.file("saved8.png");
-    REQUIRE(studio->saveAs(QString::fromStdString(png8)));
+    REQUIRE(chiaro::test::saveAndWait(*studio, QString::fromStdString(png8)));
     CHECK(chiaro::core::loadPhoto(png8).bitDepth() == 8);
     s.bitDepth = 0;
     studio->applySettings(s);  // leaves the default behind for the next test

@@ -68,6 +68,7 @@ TEST_CASE("generate with the tiny bundle puts a result with its parameters in th
     f.smallJob(4);
     QSignalSpy added(f.studio->generator(), &chiaro::gui::GenerateController::resultAdded);
     QSignalSpy progress(f.studio->generator()->host(), &chiaro::gui::EngineHost::progressed);
+    QSignalSpy autoSaved(f.studio->generator(), &chiaro::gui::GenerateController::saveFinished);
     f.studio->generate();
     CHECK(f.studio->generator()->isBusy());  // queued, not run on the UI thread
     REQUIRE(added.wait(240000));
@@ -83,7 +84,9 @@ TEST_CASE("generate with the tiny bundle puts a result with its parameters in th
     CHECK(progress.count() >= 4);
     CHECK(progress.last().at(1).toInt() == progress.last().at(2).toInt());  // last step = total
 
-    // Auto-save wrote it with the metadata that restores the job.
+    // Auto-save wrote it (on the pool) with the metadata that restores the job.
+    if (autoSaved.isEmpty()) REQUIRE(autoSaved.wait(60000));
+    REQUIRE(autoSaved.first().at(1).toBool());
     REQUIRE_FALSE(entry.savedPath.isEmpty());
     auto job = chiaro::gui::readChiaroJob(entry.savedPath);
     REQUIRE(job);
@@ -94,7 +97,7 @@ TEST_CASE("generate with the tiny bundle puts a result with its parameters in th
     s.bitDepth = 16;
     f.studio->applySettings(s);
     const QString saved = QString::fromStdString(f.out.file("again.png"));
-    REQUIRE(f.studio->saveAs(saved));
+    REQUIRE(chiaro::test::saveAndWait(*f.studio, saved));
     CHECK(QImage(saved).depth() >= 48);
 }
 
@@ -176,7 +179,7 @@ TEST_CASE("Generate in the app returns the 16-bit photo at its own size and save
     CHECK(entry.image.size() == QSize(500, 300));  // shown, converted on the engine thread
     CHECK(studio->compareView()->after().size() == QSize(500, 300));
     const QString saved = QString::fromStdString(dir.file("relit.png"));
-    REQUIRE(studio->saveAs(saved));
+    REQUIRE(chiaro::test::saveAndWait(*studio, saved));
     const chiaro::core::Photo back = chiaro::core::loadPhoto(saved.toStdString());
     CHECK(back.bitDepth() == 16);
     CHECK(back.pixels.size() == cv::Size(500, 300));

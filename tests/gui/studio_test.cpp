@@ -252,14 +252,20 @@ TEST_CASE("a photo dropped anywhere on the window sets the fbc background in mat
     CHECK(f.opened == QStringList({subject, second}));
     CHECK(slot->path().isEmpty());
 
-    // Shift: the background, whatever the mode.
+    // Shift: the background, whatever the mode. It is decoded on the pool: the slot says so.
+    QSignalSpy changed(slot, &chiaro::gui::BackgroundSlot::backgroundChanged);
     f.drop(subject, Qt::ShiftModifier);
+    CHECK(slot->isLoading());
+    CHECK(slot->text().startsWith("Loading coffee.png"));
+    REQUIRE(changed.wait(20000));
+    CHECK_FALSE(slot->isLoading());
     CHECK(slot->path() == subject);
     CHECK(f.opened.size() == 2);
 
     // Match background with a photo open: the background.
     f.setMode(chiaro::gui::StudioMode::MatchBackground);
     f.drop(second);
+    REQUIRE(changed.wait(20000));
     CHECK(slot->path() == second);
     CHECK(slot->background().cols == QImage(second).width());
     CHECK(f.opened.size() == 2);
@@ -270,8 +276,10 @@ TEST_CASE("two photos dropped together in match-background mode: subject and bac
     f.setMode(chiaro::gui::StudioMode::MatchBackground);
     const QString subject = QString::fromStdString(photoPath("astronaut.png"));
     const QString background = QString::fromStdString(photoPath("chelsea.png"));
+    QSignalSpy changed(f.studio->promptPanel()->backgroundSlot(), &chiaro::gui::BackgroundSlot::backgroundChanged);
     f.drop(QStringList{subject, background});
     CHECK(f.opened == QStringList{subject});
+    REQUIRE(changed.wait(20000));
     CHECK(f.studio->promptPanel()->backgroundSlot()->path() == background);
 }
 

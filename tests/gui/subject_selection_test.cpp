@@ -18,6 +18,7 @@
 #include "canvas_test_support.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/pipeline/subject_segmenter.h"
+#include "gui_test_util.h"
 #include "image_bridge.h"
 #include "main_window.h"
 #include "queue/queue_model.h"
@@ -148,9 +149,11 @@ TEST_CASE("a queued job with the segmenter mask source uses the worker's segment
     spec.inputPath = chiaro::test::sharedDir() + "/data/photos/coffee.png";
     spec.outputPath = dir.file("out/coffee_seg.png");
     QSignalSpy finished(window.queueRunner(), &QueueRunner::jobFinished);
-    const auto ids = window.queueModel()->enqueue({spec});
+    const auto ids = chiaro::test::enqueueAndWait(*window.queueModel(), {spec});
+    REQUIRE(ids.size() == 1);
     REQUIRE(finished.wait(240000));
-    const auto stored = window.queueModel()->store().job(ids[0]);
+    // Read back through a connection of the test's own (the model's store lives on its thread).
+    const auto stored = chiaro::jobs::JobStore::open(window.queueModel()->storePath())->job(ids[0]);
     REQUIRE(stored);
     INFO(stored->error);
     REQUIRE(stored->state == chiaro::jobs::JobState::Done);

@@ -6,16 +6,19 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "batch/batch_jobs.h"
 #include "chiaro/core/logging.h"
@@ -25,6 +28,7 @@
 #include "queue/queue_delegate.h"
 #include "queue/queue_model.h"
 #include "settings/app_settings.h"
+#include "util/slot_guard.h"
 
 namespace chiaro::gui {
 namespace {
@@ -37,6 +41,23 @@ QPushButton* browseButton(QWidget* parent, QLineEdit* target, bool folder) {
         if (!path.isEmpty()) target->setText(path);
     });
     return button;
+}
+
+struct ScanResult {
+    std::vector<std::string> photos;
+    QString error;  // the folder is missing or unreadable
+};
+
+// Runs on any thread (the pool for startScan): only the file system, no widgets. Never throws.
+ScanResult scanFolder(const std::string& input, bool recursive, const std::vector<std::string>& extensions,
+                      const std::string& output) {
+    ScanResult result;
+    try {
+        result.photos = core::scanInputFolder(input, recursive, extensions, output);
+    } catch (const std::exception& e) {
+        result.error = QString::fromStdString(e.what());
+    }
+    return result;
 }
 
 QWidget* row(QWidget* parent, std::initializer_list<QWidget*> widgets) {
@@ -75,7 +96,7 @@ BatchTab::BatchTab(QueueModel* queue, std::function<core::RelightJob()> studioJo
     auto* bottom = new QHBoxLayout;
     m_summary = new QLabel(tr("Pick or drop a folder of photos"), this);
     m_summary->setWordWrap(true);
-    auto* add = new QPushButton(tr("Add to queue"), this);
+    auto* add = m_addButton = new QPushButton(tr("Add to queue"), this);
     add->setDefault(true);
     add->setMinimumHeight(32);
     add->setToolTip(tr("Plan one job per photo (and sweep direction) with the studio's current light and "
@@ -92,7 +113,7 @@ QWidget* BatchTab::buildFolders() {
     auto* form = new QFormLayout(box);
     m_input = new QLineEdit(box);
     m_input->setPlaceholderText(tr("a folder of photos (or drop one on the window)"));
-    auto* rescan = new QPushButton(tr("Scan"), box);
+    auto* rescan = m_scanButton = new QPushButton(tr("Scan"), box);
     form->addRow(tr("Input"), row(box, {m_input, browseButton(box, m_input, true), rescan}));
     m_recursive = new QCheckBox(tr("Include sub-folders"), box);
     m_filter = new QLineEdit(QStringLiteral("*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff"), box);
@@ -106,9 +127,9 @@ QWidget* BatchTab::buildFolders() {
     m_pattern->setToolTip(tr("{name} path below the input folder, {stem} file name, {light} az270_el20, {seed}, "
                              "{index}, {date}"));
     form->addRow(tr("Naming"), m_pattern);
-    connect(rescan, &QPushButton::clicked, this, [this] { scan(); });
-    connect(m_input, &QLineEdit::editingFinished, this, [this] { scan(); });
-    connect(m_recursive, &QCheckBox::toggled, this, [this] { scan(); });
+    connect(rescan, &QPushButton::clicked, this, &BatchTab::startScan);
+    connect(m_input, &QLineEdit::editingFinished, this, &BatchTab::startScan);
+    connect(m_recursive, &QCheckBox::toggled, this, &BatchTab::startScan);
     return box;
 }
 
@@ -158,7 +179,7 @@ QWidget* BatchTab::buildOptions() {
 
 void BatchTab::setInputFolder(const QString& folder) {
     m_input->setText(folder);
-    scan();
+    startScan();  // a dropped folder of thousands of shots on a network disk must not hold the window
 }
 
 void BatchTab::setOutputFolder(const QString& folder) { m_output->setText(folder); }
@@ -174,16 +195,53 @@ std::vector<std::string> BatchTab::extensions() const {
 }
 
 int BatchTab::scan() {
-    m_table->setRowCount(0);
+    ++m_scanGeneration;  // a running startScan's result is stale now
+    setScanning(false);
     const QString input = m_input->text().trimmed();
-    if (input.isEmpty()) return 0;
-    std::vector<std::string> photos;
-    try {
-        photos = core::scanInputFolder(input.toStdString(), m_recursive->isChecked(), extensions(),
-                                       m_output->text().trimmed().toStdString());
-    } catch (const std::exception& e) {
-        m_summary->setText(QString::fromStdString(e.what()));
-        return 0;
+    const ScanResult result = input.isEmpty() ? ScanResult{}
+                                              : scanFolder(input.toStdString(), m_recursive->isChecked(), extensions(),
+                                                           m_output->text().trimmed().toStdString());
+    showPhotos(input, result.photos, result.error);
+    return static_cast<int>(result.photos.size());
+}
+
+void BatchTab::startScan() {
+    const quint64 generation = ++m_scanGeneration;
+    const QString input = m_input->text().trimmed();
+    if (input.isEmpty()) {
+        setScanning(false);
+        showPhotos(input, {}, {});
+        return;
+    }
+    m_table->setRowCount(0);
+    setScanning(true);
+    m_summary->setText(tr("Scanning %1…").arg(input));
+    auto* watcher = new QFutureWatcher<ScanResult>(this);
+    connect(watcher, &QFutureWatcher<ScanResult>::finished, this, [this, watcher, generation, input] {
+        watcher->deleteLater();
+        if (generation != m_scanGeneration) return;  // a newer scan (or a direct one) replaced it
+        const ScanResult result = watcher->result();
+        setScanning(false);
+        showPhotos(input, result.photos, result.error);
+        Q_EMIT scanned(static_cast<int>(result.photos.size()));
+    });
+    watcher->setFuture(QtConcurrent::run(scanFolder, input.toStdString(), m_recursive->isChecked(), extensions(),
+                                         m_output->text().trimmed().toStdString()));
+}
+
+void BatchTab::setScanning(bool scanning) {
+    m_scanning = scanning;
+    // "Add to queue" plans from the table: not while it is being refilled.
+    m_addButton->setEnabled(!scanning && !m_adding);
+    m_scanButton->setEnabled(!scanning);
+}
+
+void BatchTab::showPhotos(const QString& input, const std::vector<std::string>& photos, const QString& error) {
+    m_table->setRowCount(0);
+    if (input.isEmpty()) return;
+    if (!error.isEmpty()) {
+        m_summary->setText(error);
+        return;
     }
     const QDir base(input);
     for (const std::string& path : photos) {
@@ -198,7 +256,6 @@ int BatchTab::scan() {
         m_table->setItem(r, 2, new QTableWidgetItem);
     }
     m_summary->setText(tr("%n photo(s) in %1", nullptr, static_cast<int>(photos.size())).arg(input));
-    return static_cast<int>(photos.size());
 }
 
 QString BatchTab::contactSheetPath() const {
@@ -206,7 +263,8 @@ QString BatchTab::contactSheetPath() const {
         .filePath(QStringLiteral("contact_sheet_%1.png").arg(QString::fromStdString(m_batchId)));
 }
 
-int BatchTab::addToQueue() {
+bool BatchTab::addToQueue() {
+    if (m_adding) return false;  // the button is disabled meanwhile; a second plan would queue twice
     BatchRequest request;
     request.options.inputDir = m_input->text().trimmed().toStdString();
     request.options.outputDir = m_output->text().trimmed().isEmpty() ? request.options.inputDir + "/relit"
@@ -235,19 +293,42 @@ int BatchTab::addToQueue() {
         jobs = buildBatchJobs(request);
     } catch (const std::exception& e) {
         m_summary->setText(tr("Cannot plan the batch: %1").arg(QString::fromStdString(e.what())));
-        return 0;
+        return false;
     }
     if (jobs.specs.empty()) {
         m_summary->setText(tr("Nothing to do: %1 photo(s) skipped (output exists), %2 excluded")
                                .arg(jobs.skipped).arg(jobs.excluded));
-        return 0;
+        return false;
     }
-    m_batchId = jobs.specs.front().batchId;
+    // The store write (a full disk, a read-only queue folder, a lock held by a CLI runner) runs on
+    // the store thread; a failure is reported in a message and here, and the table and the choices
+    // stay as they are, so "Add to queue" can simply be pressed again.
+    const std::string previousBatch = m_batchId;
+    const bool previousSheet = m_sheetWritten;
+    m_batchId = jobs.specs.front().batchId;  // before the rows arrive: their reset updates the summary
     m_sheetWritten = false;
-    m_queue->enqueue(jobs.specs);
-    m_summary->setText(tr("Queued %1 job(s); %2 skipped (output exists), %3 excluded")
-                           .arg(jobs.specs.size()).arg(jobs.skipped).arg(jobs.excluded));
-    return static_cast<int>(jobs.specs.size());
+    m_adding = true;
+    m_addButton->setEnabled(false);
+    m_summary->setText(tr("Adding %n job(s) to the queue…", nullptr, static_cast<int>(jobs.specs.size())));
+    const int skipped = jobs.skipped, excluded = jobs.excluded;
+    QPointer<BatchTab> self(this);  // the tab may be gone when the store answers
+    m_queue->enqueueAll(jobs.specs, [self, previousBatch, previousSheet, skipped, excluded](
+                                     bool ok, const std::vector<int64_t>& ids) {
+        if (!self) return;
+        self->m_adding = false;
+        self->m_addButton->setEnabled(!self->m_scanning);
+        if (!ok) {
+            self->m_batchId = previousBatch;
+            self->m_sheetWritten = previousSheet;
+            self->m_summary->setText(SlotErrorReporter::instance()->lastMessage());
+            Q_EMIT self->added(0);
+            return;
+        }
+        self->m_summary->setText(tr("Queued %1 job(s); %2 skipped (output exists), %3 excluded")
+                                     .arg(ids.size()).arg(skipped).arg(excluded));
+        Q_EMIT self->added(static_cast<int>(ids.size()));
+    }, tr("add the batch to the queue"), this);
+    return true;
 }
 
 void BatchTab::updateBatchSummary() {

@@ -17,6 +17,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
@@ -36,10 +37,18 @@ public:
     // Sets the input folder (a drop on the window, or the picker) and lists its photos.
     void setInputFolder(const QString& folder);
     void setOutputFolder(const QString& folder);
-    // Lists the photos of the input folder in the override table (keeps no overrides).
+    // Lists the photos of the input folder in the override table (keeps no overrides), on the
+    // calling thread; a scan started by startScan and still running is dropped.
     int scan();
-    // Plans and enqueues. Returns the number of jobs queued (0 with the reason in the summary).
-    int addToQueue();
+    // The same on Qt's thread pool (the Scan button, editing the folder, the sub-folder box): a big
+    // or slow (network) folder never blocks the window. Busy until `scanned`: the summary says
+    // "Scanning…" and Scan and "Add to queue" are disabled. A newer scan replaces a running one.
+    void startScan();
+    bool isScanning() const { return m_scanning; }
+    // Plans the batch and posts its jobs to the queue's store thread. False (with the reason in the
+    // summary) when nothing was planned or an add is still running; else true at once, and `added`
+    // follows once the store has answered.
+    bool addToQueue();
 
     QTableWidget* table() const { return m_table; }
     QLabel* summaryLabel() const { return m_summary; }
@@ -48,11 +57,19 @@ public:
     OutputSizeBox* outputSizeBox() const { return m_outputSize; }
     QString contactSheetPath() const;
 
+Q_SIGNALS:
+    void scanned(int photos);  // a startScan() finished and the table lists its photos
+    // An addToQueue() was answered: the jobs queued, 0 when the store write failed (the reason is
+    // in the summary and was reported as "Cannot add the batch to the queue").
+    void added(int jobs);
+
 private:
     QWidget* buildFolders();
     QWidget* buildOptions();
     std::vector<std::string> extensions() const;
     void updateBatchSummary();
+    void showPhotos(const QString& input, const std::vector<std::string>& photos, const QString& error);
+    void setScanning(bool scanning);
 
     QueueModel* m_queue;
     std::function<core::RelightJob()> m_studioJob;
@@ -70,6 +87,11 @@ private:
     OutputSizeBox* m_outputSize = nullptr;  // remembered in QSettings under "batch/"
     QTableWidget* m_table = nullptr;
     QLabel* m_summary = nullptr;
+    QPushButton* m_scanButton = nullptr;
+    QPushButton* m_addButton = nullptr;
+    quint64 m_scanGeneration = 0;  // the latest scan; older results are dropped
+    bool m_scanning = false;
+    bool m_adding = false;   // an enqueue is posted and not answered yet
     std::string m_batchId;   // the last batch queued from this tab
     bool m_sheetWritten = false;
 };

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "chiaro/light/display_proxy.h"
 #include "chiaro/mask/grabcut.h"
 
 namespace chiaro::gui {
@@ -99,16 +100,10 @@ QRect imageDeviceRect(cv::Size size, const ViewTransform& view) {
 
 }  // namespace
 
-void CanvasRenderer::setPhoto(const cv::Mat& rgb) {
-    m_levels.clear();
-    if (rgb.empty()) return;
-    m_levels.push_back(rgb);
-    while (std::max(m_levels.back().cols, m_levels.back().rows) > 2 * kSmallestLevel) {
-        const cv::Mat& last = m_levels.back();
-        cv::Mat half;
-        cv::resize(last, half, cv::Size((last.cols + 1) / 2, (last.rows + 1) / 2), 0, 0, cv::INTER_AREA);
-        m_levels.push_back(half);
-    }
+void CanvasRenderer::setPhoto(const cv::Mat& rgb) { m_levels = buildPyramid(rgb); }
+
+std::vector<cv::Mat> CanvasRenderer::buildPyramid(const cv::Mat& rgb) {
+    return core::halvingPyramid(rgb, kSmallestLevel);
 }
 
 QImage CanvasRenderer::render(const QRect& deviceRect, const ViewTransform& view, const cv::Mat& mask,

@@ -29,6 +29,10 @@ public:
 
     // Shares the photo's pixels and builds the pyramid (levels of 1/2, 1/4, … down to ~256 px).
     void setPhoto(const cv::Mat& rgb);
+    // The same levels, built elsewhere (the photo loader builds them on Qt's pool: at 24 MP they
+    // take tens of milliseconds the UI thread should not spend). [0] must be the photo.
+    void setPyramid(std::vector<cv::Mat> levels) { m_levels = std::move(levels); }
+    static std::vector<cv::Mat> buildPyramid(const cv::Mat& rgb);
     cv::Size photoSize() const { return m_levels.empty() ? cv::Size() : m_levels[0].size(); }
 
     // The image for the device pixels `deviceRect` (device-pixel ratio taken from `view`).

@@ -3,12 +3,14 @@
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QMenu>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
@@ -16,6 +18,9 @@
 #include "canvas/subject_selector.h"
 #include "canvas/tool_icons.h"
 #include "canvas/tool_strip.h"
+#include "chiaro/core/error.h"
+#include "chiaro/core/logging.h"
+#include "chiaro/image/image_io.h"
 #include "chiaro/mask/mask_ops.h"
 
 namespace chiaro::gui {
@@ -59,6 +64,18 @@ void EditView::setPhoto(const QImage& photo, const QString& path) {
         Q_EMIT message(tr("Loaded the mask %1").arg(QFileInfo(MaskDocument::sidecarMaskPath(path)).fileName()));
 }
 
+void EditView::setPhoto(const LoadedPhotoPtr& photo, const QString& path) {
+    m_photoPath = path;
+    m_document->setPhoto(photo->pixels.image, photo->pyramid);
+    if (photo->sidecarMask.empty()) return;
+    try {
+        m_document->setSidecarMask(photo->sidecarMask, photo->sidecarMaskName);
+        Q_EMIT message(tr("Loaded the mask %1").arg(photo->sidecarMaskName));
+    } catch (const std::exception& e) {
+        core::namedLogger("gui")->warn("{}: not loaded: {}", photo->sidecarMaskName.toStdString(), e.what());
+    }
+}
+
 QAction* EditView::addMaskAction(const QString& text, const QKeySequence& key, const std::function<void()>& run) {
     QAction* action = m_maskMenu->addAction(text);
     action->setShortcut(key);
@@ -84,7 +101,7 @@ void EditView::buildMaskMenu() {
     }
     m_maskMenu->addSeparator();
     auto whole = [this](const QString& text, const std::function<void(cv::Mat&)>& op) {
-        return [this, text, op] { m_document->edit(text, {}, op); };
+        return [this, text, op] { runWholeMask(text, op); };
     };
     addMaskAction(tr("Invert"), QKeySequence(Qt::CTRL | Qt::Key_I), whole(tr("Invert"), core::invertMask));
     addMaskAction(tr("Select all"), QKeySequence::SelectAll, whole(tr("Select all"), [](cv::Mat& m) { core::fillMask(m, 255); }));
@@ -127,33 +144,96 @@ void EditView::askNumber(const QString& title, const std::function<void(int)>& r
 }
 
 void EditView::growBy(int pixels) {
-    m_document->edit(pixels >= 0 ? tr("Grow %1 px").arg(pixels) : tr("Shrink %1 px").arg(-pixels), {},
-                     [pixels](cv::Mat& m) { core::growMask(m, pixels); });
+    runWholeMask(pixels >= 0 ? tr("Grow %1 px").arg(pixels) : tr("Shrink %1 px").arg(-pixels),
+                 [pixels](cv::Mat& m) { core::growMask(m, pixels); });
 }
 
 void EditView::featherBy(int pixels) {
-    m_document->edit(tr("Feather %1 px").arg(pixels), {}, [pixels](cv::Mat& m) { core::featherMask(m, pixels); });
+    runWholeMask(tr("Feather %1 px").arg(pixels), [pixels](cv::Mat& m) { core::featherMask(m, pixels); });
 }
+
+bool EditView::runWholeMask(const QString& text, const std::function<void(cv::Mat&)>& op) {
+    if (!m_document->hasPhoto()) return false;
+    if (m_document->editAsync(text, op)) return true;
+    Q_EMIT message(tr("%1: wait for the running mask operation to finish").arg(text));
+    return false;
+}
+
+namespace {
+
+struct MaskFileOutcome {
+    cv::Mat mask;  // the decoded mask (import)
+    QString error;
+};
+
+// Runs `work` on Qt's pool and hands its outcome to `done` on `context`'s thread.
+void runMaskFileTask(QObject* context, std::function<MaskFileOutcome()> work,
+                     std::function<void(const MaskFileOutcome&)> done) {
+    auto* watcher = new QFutureWatcher<MaskFileOutcome>(context);
+    QObject::connect(watcher, &QFutureWatcher<MaskFileOutcome>::finished, context, [watcher, done] {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([work = std::move(work)] {
+        try {
+            return work();
+        } catch (const std::exception& e) {
+            return MaskFileOutcome{cv::Mat(), QString::fromStdString(e.what())};
+        }
+    }));
+}
+
+}  // namespace
 
 bool EditView::importMaskFile(const QString& path) {
     try {
-        Q_EMIT message(m_document->importMask(path));
-        return true;
+        if (!m_document->hasPhoto()) throw core::Error(core::ErrorCode::Usage, "mask import: open a photo first");
+        core::probeImageSize(path.toStdString());  // the header only: junk is refused at once
     } catch (const std::exception& e) {
         Q_EMIT message(tr("Cannot import the mask: %1").arg(QString::fromStdString(e.what())));
         return false;
     }
+    Q_EMIT message(tr("Loading the mask %1…").arg(QFileInfo(path).fileName()));
+    const cv::Mat photo = m_document->rgb();  // to drop the result if another photo opens meanwhile
+    runMaskFileTask(this, [path] { return MaskFileOutcome{core::loadMask(path.toStdString()), {}}; },
+                    [this, path, photo](const MaskFileOutcome& outcome) {
+                        bool ok = false;
+                        if (m_document->rgb().data != photo.data) {
+                            Q_EMIT message(tr("Mask %1 not used: another photo was opened").arg(QFileInfo(path).fileName()));
+                        } else if (!outcome.error.isEmpty()) {
+                            Q_EMIT message(tr("Cannot import the mask: %1").arg(outcome.error));
+                        } else {
+                            try {
+                                Q_EMIT message(m_document->importMask(outcome.mask, QFileInfo(path).fileName()));
+                                ok = true;
+                            } catch (const std::exception& e) {
+                                Q_EMIT message(tr("Cannot import the mask: %1").arg(QString::fromStdString(e.what())));
+                            }
+                        }
+                        Q_EMIT maskFileFinished(path, ok);
+                    });
+    return true;
 }
 
 bool EditView::exportMaskFile(const QString& path) {
-    try {
-        m_document->exportMask(path);
-        Q_EMIT message(tr("Saved the mask to %1").arg(path));
-        return true;
-    } catch (const std::exception& e) {
-        Q_EMIT message(tr("Cannot save the mask: %1").arg(QString::fromStdString(e.what())));
+    if (!m_document->hasPhoto()) {
+        Q_EMIT message(tr("Cannot save the mask: there is no mask to save"));
         return false;
     }
+    const cv::Mat mask = m_document->mask().clone();  // the brush may go on painting meanwhile
+    runMaskFileTask(this, [path, mask] {
+                        core::savePng(path.toStdString(), mask);
+                        return MaskFileOutcome{};
+                    },
+                    [this, path](const MaskFileOutcome& outcome) {
+                        if (outcome.error.isEmpty()) {
+                            Q_EMIT message(tr("Saved the mask to %1").arg(path));
+                        } else {
+                            Q_EMIT message(tr("Cannot save the mask: %1").arg(outcome.error));
+                        }
+                        Q_EMIT maskFileFinished(path, outcome.error.isEmpty());
+                    });
+    return true;
 }
 
 }  // namespace chiaro::gui

@@ -4,11 +4,14 @@
 // and forwards photos; messages for the status bar come out of message(). With an engine host and a
 // bundle that has segmenter.pt (setSubjectSelection), the strip's Auto select becomes the one-click
 // AI selection.
+#include <functional>
+
 #include <QImage>
 #include <QString>
 #include <QWidget>
 
 #include "chiaro/pipeline/engine.h"
+#include "worker/photo_loader.h"
 
 class QAction;
 class QMenu;
@@ -29,6 +32,9 @@ public:
 
     // Shows a photo with an empty mask, then picks up `<name>_mask.png` beside `path` if it exists.
     void setPhoto(const QImage& photo, const QString& path);
+    // A photo the loader decoded: its pixels, canvas pyramid and sidecar mask are used as they are,
+    // so the UI thread does no pixel work and reads no file.
+    void setPhoto(const LoadedPhotoPtr& photo, const QString& path);
 
     MaskDocument* document() const { return m_document; }
     MaskCanvas* canvas() const { return m_canvas; }
@@ -44,11 +50,18 @@ public:
     // Menu actions that ask for a number or a file call these after the dialog.
     void growBy(int pixels);  // negative shrinks
     void featherBy(int pixels);
+    // Runs a whole-mask operation off the UI thread as one undo step (MaskDocument::editAsync);
+    // says so in message() when another one is still running.
+    bool runWholeMask(const QString& text, const std::function<void(cv::Mat&)>& op);
+    // Mask files are read and written on Qt's pool (a 24 MP PNG takes a good part of a second).
+    // False, with a message, when refused at once (no photo, an unreadable header); otherwise
+    // maskFileFinished() follows. An import that ends after another photo was opened is dropped.
     bool importMaskFile(const QString& path);
     bool exportMaskFile(const QString& path);
 
 Q_SIGNALS:
     void message(const QString& text);
+    void maskFileFinished(const QString& path, bool ok);
 
 private:
     void buildMaskMenu();

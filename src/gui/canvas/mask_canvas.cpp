@@ -118,7 +118,11 @@ PointerEvent MaskCanvas::pointerAt(QPointF widgetPos, PointerSource source, qrea
 void MaskCanvas::onPhotoChanged() {
     for (auto& [id, tool] : m_tools) tool->cancel();
     m_toolActive = false;
-    m_renderer.setPhoto(m_document->rgb());
+    if (m_document->pyramid().empty()) {
+        m_renderer.setPhoto(m_document->rgb());
+    } else {
+        m_renderer.setPyramid(m_document->pyramid());
+    }
     fitToView();
 }
 
@@ -164,8 +168,9 @@ void MaskCanvas::paintEvent(QPaintEvent* event) {
     }
     tool()->paint(painter, m_view);
     m_toolOverlay = tool()->overlayBounds(m_view);
+    if (m_document->hasPhoto()) m_paintTiming.reportPaint();
     if (m_document->isBusy()) {
-        const QString text = tr("Selecting the subject…");
+        const QString text = m_document->busyText() + QStringLiteral("…");
         const QRect box = painter.fontMetrics().boundingRect(text).adjusted(-12, -8, 12, 8);
         const QRect placed = box.translated(width() / 2 - box.center().x(), 24 - box.top());
         painter.setPen(Qt::NoPen);

@@ -14,6 +14,7 @@
 #include "canvas/canvas_renderer.h"
 #include "canvas/canvas_tool.h"
 #include "canvas/view_transform.h"
+#include "util/paint_timing.h"
 
 class QTabletEvent;
 class QTouchEvent;
@@ -29,6 +30,8 @@ class MaskCanvas : public QWidget {
     Q_OBJECT
 public:
     explicit MaskCanvas(MaskDocument* document, QWidget* parent = nullptr);
+    // The next paint logs `timing` (paint_timing.h): e.g. "photo shown N ms after open".
+    void timeNextPaint(PaintTimingPtr timing) { m_paintTiming.arm(std::move(timing)); }
 
     MaskDocument* document() const { return m_document; }
     const ViewTransform& view() const { return m_view; }
@@ -88,6 +91,7 @@ private:
     MaskDocument* m_document;
     ViewTransform m_view;
     CanvasRenderer m_renderer;
+    PaintTimingSlot m_paintTiming;
     ToolSettings m_settings;
     OverlayStyle m_overlay;
     std::map<ToolId, CanvasTool*> m_tools;

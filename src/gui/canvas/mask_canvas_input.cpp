@@ -10,6 +10,7 @@
 #include <QWheelEvent>
 
 #include "canvas/mask_canvas.h"
+#include "canvas/mask_document.h"
 
 namespace chiaro::gui {
 
@@ -37,6 +38,7 @@ void MaskCanvas::mousePressEvent(QMouseEvent* event) {
     e.button = event->button();
     e.buttons = event->buttons();
     e.modifiers = event->modifiers();
+    if (m_document->isBusy()) return;  // its result replaces the mask: a stroke now would be lost
     m_toolActive = true;
     tool()->press(e);
 }
@@ -87,6 +89,7 @@ void MaskCanvas::tabletEvent(QTabletEvent* event) {
     switch (event->type()) {
         case QEvent::TabletPress:
             if (event->button() != Qt::LeftButton && event->button() != Qt::RightButton) return;
+            if (m_document->isBusy()) return;  // as for the mouse
             m_toolActive = true;
             tool()->press(e);
             break;
@@ -132,6 +135,7 @@ void MaskCanvas::touchEvent(QTouchEvent* event) {
     const qreal pressure = point.pressure() > 0 ? point.pressure() : 1.0;
     PointerEvent e = pointerAt(point.position(), PointerSource::Touch, pressure);
     if (event->type() == QEvent::TouchBegin) {
+        if (m_document->isBusy()) return;  // as for the mouse
         m_toolActive = true;
         tool()->press(e);
     } else if (event->type() == QEvent::TouchUpdate && m_toolActive) {

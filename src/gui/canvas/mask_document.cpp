@@ -8,6 +8,7 @@
 #include "canvas/mask_edit_command.h"
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
+#include "chiaro/light/display_proxy.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/mask/grabcut.h"
 #include "image_bridge.h"
@@ -26,8 +27,12 @@ MaskDocument::MaskDocument(QObject* parent) : QObject(parent) {
 
 MaskDocument::~MaskDocument() { m_watcher.waitForFinished(); }
 
-void MaskDocument::setPhoto(const QImage& photo) {
-    m_rgb = qImageToRgbMat(photo);
+void MaskDocument::setPhoto(const QImage& photo) { setPhoto(qImageToRgbMat(photo), {}); }
+
+void MaskDocument::setPhoto(const cv::Mat& rgb, std::vector<cv::Mat> pyramid) {
+    m_rgb = rgb;
+    m_pyramid = std::move(pyramid);
+    if (!m_pyramid.empty() && m_pyramid.front().data != m_rgb.data) m_pyramid.clear();
     m_mask = cv::Mat::zeros(m_rgb.size(), CV_8UC1);
     m_scribbles.release();
     m_undo.clear();
@@ -65,14 +70,17 @@ void MaskDocument::edit(const QString& text, const QRect& region, const std::fun
 
 QString MaskDocument::importMask(const QString& path) {
     if (!hasPhoto()) throw core::Error(core::ErrorCode::Usage, "mask import: open a photo first");
-    cv::Mat loaded = core::loadMask(path.toStdString());
-    QString note = QObject::tr("Mask %1 loaded").arg(QFileInfo(path).fileName());
+    return importMask(core::loadMask(path.toStdString()), QFileInfo(path).fileName());
+}
+
+QString MaskDocument::importMask(cv::Mat loaded, const QString& fileName) {
+    if (!hasPhoto()) throw core::Error(core::ErrorCode::Usage, "mask import: open a photo first");
+    QString note = QObject::tr("Mask %1 loaded").arg(fileName);
     if (loaded.size() != m_rgb.size()) {
         note = QObject::tr("Mask %1 is %2×%3; scaled to the photo's %4×%5")
-                   .arg(QFileInfo(path).fileName())
+                   .arg(fileName)
                    .arg(loaded.cols).arg(loaded.rows).arg(m_rgb.cols).arg(m_rgb.rows);
-        const bool shrinking = loaded.total() > m_rgb.total();
-        cv::resize(loaded, loaded, m_rgb.size(), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+        loaded = core::maskAtSize(loaded, m_rgb.size());
     }
     edit(QObject::tr("Import mask"), {}, [&loaded](cv::Mat& mask) { loaded.copyTo(mask); });
     return note;
@@ -101,6 +109,11 @@ bool MaskDocument::loadSidecarMask(const QString& photoPath) {
     }
 }
 
+void MaskDocument::setSidecarMask(const cv::Mat& loaded, const QString& fileName) {
+    importMask(loaded, fileName);
+    m_undo.clear();
+}
+
 void MaskDocument::autoSelect(const QRect& rect) {
     const cv::Mat rgb = m_rgb;
     const cv::Rect r = toCvRect(rect);
@@ -114,6 +127,16 @@ void MaskDocument::autoSelectFromScribbles() {
         const cv::Mat labels = scribbles.empty() ? cv::Mat::zeros(rgb.size(), CV_8UC1) : scribbles;
         return core::grabCutFromScribbles(rgb, labels, prior);
     });
+}
+
+bool MaskDocument::editAsync(const QString& text, std::function<void(cv::Mat&)> edit) {
+    if (!hasPhoto() || isBusy()) return false;
+    cv::Mat mask = m_mask.clone();  // the operation works on its own copy
+    startAutoSelect(text, [mask, edit = std::move(edit)]() mutable {
+        edit(mask);
+        return mask;
+    });
+    return true;
 }
 
 void MaskDocument::startAutoSelect(const QString& text, std::function<cv::Mat()> work) {

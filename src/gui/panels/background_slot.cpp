@@ -5,7 +5,10 @@
 #include <QFileDialog>
 #include <QMimeData>
 #include <QMouseEvent>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "chiaro/image/image_io.h"
 #include "image_bridge.h"
@@ -23,31 +26,69 @@ BackgroundSlot::BackgroundSlot(QWidget* parent) : QLabel(parent) {
     clear();
 }
 
+namespace {
+
+struct Decoded {
+    cv::Mat rgb;
+    QImage thumbnail;
+    QString error;
+};
+
+Decoded decodeBackground(const QString& path) {
+    Decoded out;
+    try {
+        out.rgb = core::loadImageRgb(path.toStdString());
+        out.thumbnail = matToQImage(out.rgb).scaled(160, 56, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    } catch (const std::exception& e) {
+        out.error = QString::fromStdString(e.what());
+    }
+    return out;
+}
+
+}  // namespace
+
 bool BackgroundSlot::setBackgroundFile(const QString& path) {
     try {
-        m_background = core::loadImageRgb(path.toStdString());
+        core::probeImageSize(path.toStdString());  // the header only: a clear refusal at once
     } catch (const std::exception& e) {
         Q_EMIT loadFailed(QString::fromStdString(e.what()));
         return false;
     }
-    m_path = path;
-    showThumbnail();
-    Q_EMIT backgroundChanged(path);
+    const quint64 request = ++m_requests;
+    m_loading = request;
+    setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<Decoded>(this);
+    connect(watcher, &QFutureWatcher<Decoded>::finished, this, [this, watcher, request, path] {
+        watcher->deleteLater();
+        if (request != m_requests) return;  // superseded, or cleared meanwhile
+        m_loading = 0;
+        const Decoded decoded = watcher->result();
+        if (!decoded.error.isEmpty()) {
+            if (m_background.empty()) setText(tr("Background: none (drop a photo)"));
+            else setPixmap(QPixmap::fromImage(m_thumbnail));
+            Q_EMIT loadFailed(decoded.error);
+            return;
+        }
+        m_background = decoded.rgb;
+        m_path = path;
+        m_thumbnail = decoded.thumbnail;
+        setPixmap(QPixmap::fromImage(m_thumbnail));
+        Q_EMIT backgroundChanged(path);
+    });
+    watcher->setFuture(QtConcurrent::run(decodeBackground, path));
     return true;
 }
 
 void BackgroundSlot::clear() {
+    ++m_requests;  // a decode still running is dropped when it ends
+    m_loading = 0;
     const bool had = !m_background.empty();
     m_background.release();
+    m_thumbnail = QImage();
     m_path.clear();
     setPixmap(QPixmap());
     setText(tr("Background: none (drop a photo)"));
     if (had) Q_EMIT backgroundChanged(QString());
-}
-
-void BackgroundSlot::showThumbnail() {
-    const QImage image = matToQImage(m_background);
-    setPixmap(QPixmap::fromImage(image.scaled(160, 56, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
 
 void BackgroundSlot::dragEnterEvent(QDragEnterEvent* event) {

@@ -1,6 +1,8 @@
 #pragma once
 // The fbc model's background image slot: shows a thumbnail, takes a photo dropped from the file
-// manager or chosen with a click, and is cleared with the context menu / Delete key.
+// manager or chosen with a click, and is cleared with the context menu / Delete key. The file is
+// decoded on Qt's pool (a 24 MP background would otherwise hold the window for a third of a second).
+#include <QImage>
 #include <QLabel>
 #include <QString>
 
@@ -13,11 +15,14 @@ class BackgroundSlot : public QLabel {
 public:
     explicit BackgroundSlot(QWidget* parent = nullptr);
 
-    // Loads an image file as the background. Returns false (and keeps the old one) when unreadable.
+    // Starts loading an image file as the background: false (and the old one kept) when its header
+    // is unreadable; otherwise the decode runs on the pool and ends with backgroundChanged(path), or
+    // loadFailed(message) with the old background kept. A later call supersedes an earlier one.
     bool setBackgroundFile(const QString& path);
     void clear();
     const cv::Mat& background() const { return m_background; }  // CV_8UC3 RGB, empty = none
     QString path() const { return m_path; }
+    bool isLoading() const { return m_loading != 0; }
 
 Q_SIGNALS:
     void backgroundChanged(const QString& path);
@@ -30,10 +35,11 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
-    void showThumbnail();
-
     cv::Mat m_background;
+    QImage m_thumbnail;  // made with the decode, on the pool
     QString m_path;
+    quint64 m_requests = 0;  // the newest request's number
+    quint64 m_loading = 0;   // the request still decoding (0 = none)
 };
 
 }  // namespace chiaro::gui

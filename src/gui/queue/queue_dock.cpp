@@ -7,6 +7,7 @@
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -14,6 +15,7 @@
 #include "queue/queue_delegate.h"
 #include "queue/queue_model.h"
 #include "queue/queue_runner.h"
+#include "util/slot_guard.h"
 
 namespace chiaro::gui {
 
@@ -40,24 +42,31 @@ QueueDock::QueueDock(QueueModel* model, QueueRunner* runner, QWidget* parent)
     m_view->setToolTip(tr("Drag queued jobs to reorder them; right-click for more"));
     layout->addWidget(m_view, 1);
 
+    // Every command writes the store (SQLite: a full disk, a read-only or vanished folder, a lock
+    // held by another runner): each is posted to the store thread and returns at once; a failure
+    // comes back as one message for this dock's window (QueueModel::edit), and the dock stays usable.
+    m_model->setMessageParent(this);
     auto* buttons = new QGridLayout;
-    auto button = [this, buttons](const QString& text, const QString& tip, int row, int col, auto slot) {
+    auto button = [this, buttons](const QString& text, const QString& tip, int row, int col, const QString& action,
+                                  auto slot) {
         auto* b = new QPushButton(text, this);
         b->setToolTip(tip);
-        connect(b, &QPushButton::clicked, this, slot);
+        connect(b, &QPushButton::clicked, this, guardedSlot(this, action, slot));
         buttons->addWidget(b, row, col);
         return b;
     };
     m_pause = button(tr("Pause"), tr("Pause or resume the queue (the running job finishes)"), 0, 0,
-                     [this] { m_model->setPaused(!m_model->isPaused()); });
+                     tr("pause or resume the queue"), [this] { m_model->setPaused(!m_model->isPaused()); });
     button(tr("Cancel"), tr("Cancel the selected jobs; a running one stops within a step"), 0, 1,
-           [this] { cancelSelected(); });
-    button(tr("Cancel queued"), tr("Cancel every job that has not started"), 0, 2,
+           tr("cancel the selected jobs"), [this] { cancelSelected(); });
+    button(tr("Cancel queued"), tr("Cancel every job that has not started"), 0, 2, tr("cancel the queued jobs"),
            [this] { m_model->cancelAllQueued(); });
-    button(tr("Retry failed"), tr("Queue the failed and cancelled jobs again"), 1, 0, [this] { m_model->retryFailed(); });
-    button(tr("Open output"), tr("Open the selected job's output file"), 1, 1, [this] { openSelectedOutput(); });
+    button(tr("Retry failed"), tr("Queue the failed and cancelled jobs again"), 1, 0, tr("retry the failed jobs"),
+           [this] { m_model->retryFailed(); });
+    button(tr("Open output"), tr("Open the selected job's output file"), 1, 1, tr("open the output"),
+           [this] { openSelectedOutput(); });
     button(tr("Clear finished"), tr("Remove done and cancelled jobs from the list"), 1, 2,
-           [this] { m_model->clearFinished(); });
+           tr("clear the finished jobs"), [this] { m_model->clearFinished(); });
     layout->addLayout(buttons);
 
     connect(m_view, &QListView::customContextMenuRequested, this, &QueueDock::showContextMenu);
@@ -114,31 +123,49 @@ void QueueDock::updateSummary() {
 
 void QueueDock::showContextMenu(const QPoint& pos) {
     QMenu menu(this);
-    menu.addAction(tr("Cancel"), this, &QueueDock::cancelSelected);
-    menu.addAction(tr("Retry"), this, [this] {
+    auto add = [this, &menu](const QString& text, const QString& action, auto slot) {
+        menu.addAction(text, this, guardedSlot(this, action, slot));
+    };
+    add(tr("Cancel"), tr("cancel the selected jobs"), [this] { cancelSelected(); });
+    add(tr("Retry"), tr("retry the selected jobs"), [this] {
         for (int64_t id : selectedIds()) m_model->retry(id);
     });
-    menu.addAction(tr("Move to top"), this, [this] {
+    add(tr("Move to top"), tr("move the jobs to the top"), [this] {
         const int64_t first = m_model->rowCount() > 0 ? m_model->job(0).id : 0;
-        for (int64_t id : selectedIds()) m_model->moveBefore(id, first);
+        m_model->moveAll(selectedIds(), first);
     });
     menu.addAction(tr("Open output"), this, &QueueDock::openSelectedOutput);
     menu.addSeparator();
-    menu.addAction(tr("Cancel all queued"), this, [this] { m_model->cancelAllQueued(); });
-    menu.addAction(tr("Retry failed"), this, [this] { m_model->retryFailed(); });
-    menu.addAction(tr("Clear finished"), this, [this] { m_model->clearFinished(); });
+    add(tr("Cancel all queued"), tr("cancel the queued jobs"), [this] { m_model->cancelAllQueued(); });
+    add(tr("Retry failed"), tr("retry the failed jobs"), [this] { m_model->retryFailed(); });
+    add(tr("Clear finished"), tr("clear the finished jobs"), [this] { m_model->clearFinished(); });
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 
-QMessageBox* QueueDock::restoreOnStart(const QString& policy) {
-    auto& store = m_model->store();
-    // Jobs whose runner stopped (this app's last session, a killed CLI batch) are queued again now.
-    const int recovered = store.recoverExpiredLeases();
-    if (recovered > 0) m_model->reload();
-    const int left = store.count(JobState::Queued);
-    if (left == 0) return nullptr;
-    m_model->setPaused(policy != "auto");
-    if (policy != "ask") return nullptr;
+void QueueDock::restoreOnStart(const QString& policy) {
+    struct Restored {
+        int recovered = 0;
+        int left = 0;
+    };
+    // One store call: jobs whose runner stopped (this app's last session, a killed CLI batch) are
+    // queued again, and the queue is paused before any claim the runner posts after it can run.
+    // A queue that cannot be written now (full disk, read-only folder) still opens: the user is
+    // told, and the jobs wait as they are.
+    const bool resume = policy == "auto";
+    m_model->edit<Restored>(tr("restore the queue of the last session"), [resume](jobs::JobStore& store) {
+        Restored r;
+        r.recovered = store.recoverExpiredLeases();
+        r.left = store.count(JobState::Queued);
+        if (r.left > 0) store.setSetting("paused", resume ? "0" : "1");
+        return r;
+    }, [self = QPointer<QueueDock>(this), policy](bool ok, const Restored& r) {
+        if (!self) return;  // the dock went away before the store answered
+        QMessageBox* box = ok && r.left > 0 && policy == "ask" ? self->askToResume(r.left, r.recovered) : nullptr;
+        Q_EMIT self->restored(box);
+    }, this);
+}
+
+QMessageBox* QueueDock::askToResume(int left, int recovered) {
     auto* box = new QMessageBox(QMessageBox::Question, tr("Resume the queue?"),
                                 tr("%n job(s) are left in the queue from the last session (%1 interrupted). "
                                    "Resume them now?", nullptr, left).arg(recovered),

@@ -22,8 +22,8 @@ public:
 
     // On start-up with jobs left from the last session (interrupted or queued): `policy` "auto"
     // resumes, "no" pauses the queue, "ask" pauses it and shows a non-modal question whose Yes
-    // resumes. Returns the question box (owned by the dock) or nullptr when nothing is asked.
-    QMessageBox* restoreOnStart(const QString& policy);
+    // resumes. Posted to the store thread: returns at once, and `restored` follows.
+    void restoreOnStart(const QString& policy);
 
     void cancelSelected();
     void openSelectedOutput();
@@ -31,7 +31,12 @@ public:
     QLabel* etaLabel() const { return m_eta; }
     QPushButton* pauseButton() const { return m_pause; }
 
+Q_SIGNALS:
+    // restoreOnStart is done: the question box (owned by the dock), or nullptr when nothing is asked.
+    void restored(QMessageBox* question);
+
 private:
+    QMessageBox* askToResume(int left, int recovered);
     std::vector<int64_t> selectedIds() const;
     void updateSummary();
     void showContextMenu(const QPoint& pos);

@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <QDataStream>
 #include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QImageReader>
 #include <QMimeData>
 #include <QStandardPaths>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "chiaro/core/logging.h"
 #include "chiaro/pipeline/relight_job.h"
+#include "util/slot_guard.h"
 
 namespace chiaro::gui {
 namespace {
@@ -23,27 +27,59 @@ constexpr const char* kMime = "application/x-chiaro-queue-ids";
 // Which device's measured times the dock shows before the app has run a job itself.
 constexpr const char* kLastEtaKey = "eta/last";
 
+// The picture a row shows: the output once it exists, else the input photo.
+QString thumbnailSource(const StoredJob& job) {
+    return QString::fromStdString(job.state == JobState::Done ? job.spec.outputPath : job.spec.inputPath);
+}
+
+// Runs on Qt's thread pool. Scaled while decoding (cheap for big JPEGs); a null image when the
+// file is missing or damaged (QImageReader reports, never throws).
+QImage readThumbnail(const QString& path, int side) {
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    if (size.isValid()) reader.setScaledSize(size.scaled(side, side, Qt::KeepAspectRatio));
+    return reader.read();
+}
+
 }  // namespace
 
+// The first read runs on the store thread like every other: the ETA key and measurements, then
+// the rows. Until it arrives the list is empty and not paused.
 QueueModel::QueueModel(std::unique_ptr<jobs::JobStore> store, QObject* parent)
-    : QAbstractListModel(parent), m_store(std::move(store)) {
-    useEtaKey(m_store->setting(kLastEtaKey, jobs::etaSettingKey("cpu", "auto")));
-    reload();
+    : QAbstractListModel(parent), m_store(std::make_unique<StoreWorker>(std::move(store))) {
+    struct Eta {
+        std::string key;
+        core::EtaEstimator eta;
+    };
+    edit<Eta>(tr("read the queue"), [](jobs::JobStore& s) {
+        Eta eta;
+        eta.key = s.setting(kLastEtaKey, jobs::etaSettingKey("cpu", "auto"));
+        jobs::loadEta(s, eta.key, eta.eta);
+        return eta;
+    }, [this](bool ok, const Eta& eta) {
+        if (!ok) return;
+        m_etaKey = eta.key;
+        m_eta = eta.eta;
+    });
 }
 
-void QueueModel::useEtaKey(const std::string& key) {
-    if (key == m_etaKey) return;
-    m_etaKey = key;
-    jobs::loadEta(*m_store, key, m_eta);
-}
-
+// The measurement is merged on the store thread: re-read first (a CLI runner on the same file may
+// have added measurements since), then saved; the model's copy is replaced by what was saved.
 void QueueModel::recordJobTime(const core::JobCost& cost, double seconds, const std::string& etaKey) {
-    useEtaKey(etaKey);
-    // Re-read first: a CLI runner on the same file may have added measurements since.
-    jobs::loadEta(*m_store, etaKey, m_eta);
-    m_eta.record(cost, seconds);
-    jobs::saveEta(*m_store, etaKey, m_eta);
-    m_store->setSetting(kLastEtaKey, etaKey);
+    edit<core::EtaEstimator>(tr("record the job's time"), [cost, seconds, etaKey](jobs::JobStore& s) {
+        core::EtaEstimator eta;
+        jobs::loadEta(s, etaKey, eta);
+        eta.record(cost, seconds);
+        jobs::saveEta(s, etaKey, eta);
+        s.setSetting(kLastEtaKey, etaKey);
+        return eta;
+    }, [this, etaKey](bool ok, const core::EtaEstimator& eta) {
+        if (!ok) return;
+        m_etaKey = etaKey;
+        m_eta = eta;
+        if (!m_jobs.empty()) Q_EMIT dataChanged(index(0), index(rowCount() - 1), {EtaRole});
+    });
 }
 
 QueueModel::~QueueModel() = default;
@@ -58,10 +94,46 @@ std::unique_ptr<jobs::JobStore> QueueModel::openDefault() {
     return jobs::JobStore::open(defaultPath().toStdString());
 }
 
-void QueueModel::reload() {
+std::optional<QueueModel::Snapshot> QueueModel::readSnapshot(jobs::JobStore& store) {
+    try {
+        Snapshot snapshot;
+        snapshot.jobs = store.jobs();
+        snapshot.paused = store.setting("paused", "0") == "1";
+        return snapshot;
+    } catch (const std::exception& e) {
+        core::namedLogger("gui")->warn("queue: cannot re-read the queue: {}", e.what());
+        return std::nullopt;
+    }
+}
+
+void QueueModel::apply(Snapshot snapshot) {
     beginResetModel();
-    m_jobs = m_store->jobs();
+    m_jobs = std::move(snapshot.jobs);
     endResetModel();
+    if (snapshot.paused != m_paused) {
+        m_paused = snapshot.paused;
+        Q_EMIT pausedChanged(m_paused);
+    }
+    Q_EMIT reloaded();
+}
+
+void QueueModel::report(const QString& action, const QString& error, QWidget* messageParent) {
+    guarded(messageParent, action, [&error] { throw std::runtime_error(error.toStdString()); });
+}
+
+void QueueModel::reload() {
+    if (m_reloadQueued) return;  // the waiting one will read what this one would
+    m_reloadQueued = true;
+    m_store->call<Snapshot>([](jobs::JobStore& s) {
+        Snapshot snapshot;  // throws: the rows stay as they are
+        snapshot.jobs = s.jobs();
+        snapshot.paused = s.setting("paused", "0") == "1";
+        return snapshot;
+    }, [this](const StoreResult<Snapshot>& result) {
+        m_reloadQueued = false;
+        if (result.ok()) apply(*result.value);
+        else report(tr("read the queue"), result.error, m_messageParent);
+    });
 }
 
 int QueueModel::rowCount(const QModelIndex& parent) const {
@@ -74,19 +146,37 @@ int QueueModel::rowOf(int64_t id) const {
     return -1;
 }
 
+// data() runs on the UI thread while the list paints: it never decodes, it returns what is cached
+// (an empty image at first) and asks the pool for the rest.
 QImage QueueModel::thumbnail(const StoredJob& job) const {
-    const int64_t key = job.id * 2 + (job.state == JobState::Done ? 1 : 0);  // the output replaces the input
-    auto it = m_thumbs.find(key);
+    const QString path = thumbnailSource(job);
+    auto it = m_thumbs.find(path);
     if (it != m_thumbs.end()) return it->second;
-    // The output once it exists, else the input photo; scaled while decoding (cheap for big JPEGs).
-    const std::string& source = job.state == JobState::Done ? job.spec.outputPath : job.spec.inputPath;
-    QImageReader reader(QString::fromStdString(source));
-    reader.setAutoTransform(true);
-    const QSize size = reader.size();
-    if (size.isValid()) reader.setScaledSize(size.scaled(kThumb, kThumb, Qt::KeepAspectRatio));
-    QImage image = reader.read();
-    m_thumbs[key] = image;
-    return image;
+    decodeThumbnail(path);
+    return {};
+}
+
+void QueueModel::decodeThumbnail(const QString& path) const {
+    if (path.isEmpty() || !m_decoding.insert(path).second) return;
+    // The watcher belongs to the model (deleted with it; a decode still running then is dropped).
+    auto* self = const_cast<QueueModel*>(this);  // data() is const; the cache is the model's own
+    auto* watcher = new QFutureWatcher<QImage>(self);
+    connect(watcher, &QFutureWatcher<QImage>::finished, self, [self, watcher, path] {
+        watcher->deleteLater();
+        self->thumbnailReady(path, watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(readThumbnail, path, kThumb));
+}
+
+void QueueModel::thumbnailReady(const QString& path, const QImage& image) {
+    m_decoding.erase(path);
+    if (m_thumbs.size() >= kMaxThumbs) m_thumbs.clear();  // a long queue: visible rows come back
+    m_thumbs[path] = image;
+    for (size_t row = 0; row < m_jobs.size(); ++row) {
+        if (thumbnailSource(m_jobs[row]) != path) continue;
+        const QModelIndex changed = index(static_cast<int>(row));
+        Q_EMIT dataChanged(changed, changed, {ThumbnailRole});
+    }
 }
 
 double QueueModel::queueEta() const {
@@ -155,78 +245,92 @@ bool QueueModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int 
         in >> id;
         ids.push_back(id);
     }
-    for (int64_t id : ids)
-        if (id != before) m_store->moveBefore(id, before);
-    reload();
-    return false;  // the store already moved the rows: the view must not remove the source rows
+    // Called from the view's drop event: nothing is thrown; a failure is reported by edit().
+    moveAll(ids, before);
+    return false;  // the store moves the rows: the view must not remove the source rows
 }
 
-std::vector<int64_t> QueueModel::enqueue(const std::vector<jobs::JobSpec>& specs) {
-    std::vector<int64_t> ids = m_store->enqueueAll(specs);
-    reload();
-    Q_EMIT jobsEnqueued();
-    return ids;
+void QueueModel::moveAll(const std::vector<int64_t>& ids, int64_t before, Reply<bool> done) {
+    edit<bool>(tr("move the jobs"), [ids, before](jobs::JobStore& s) {
+        for (int64_t id : ids)
+            if (id != before) s.moveBefore(id, before);
+        return true;
+    }, std::move(done));
 }
 
-int QueueModel::cancelQueued(const std::vector<int64_t>& ids) {
-    const int changed = m_store->cancelQueued(ids);
-    reload();
-    return changed;
+void QueueModel::enqueueAll(const std::vector<jobs::JobSpec>& specs, Reply<std::vector<int64_t>> done,
+                            const QString& action, QWidget* messageParent) {
+    edit<std::vector<int64_t>>(action.isEmpty() ? tr("add the jobs to the queue") : action,
+                               [specs](jobs::JobStore& s) { return s.enqueueAll(specs); },
+                               [this, done = std::move(done)](bool ok, const std::vector<int64_t>& ids) {
+                                   if (ok) Q_EMIT jobsEnqueued();
+                                   if (done) done(ok, ids);
+                               }, messageParent);
 }
 
-int QueueModel::cancelAllQueued() {
-    const int changed = m_store->cancelAllQueued();
-    reload();
-    return changed;
+void QueueModel::cancelQueued(const std::vector<int64_t>& ids, Reply<int> done) {
+    edit<int>(tr("cancel the jobs"), [ids](jobs::JobStore& s) { return s.cancelQueued(ids); }, std::move(done));
 }
 
-int QueueModel::retryFailed() {
-    int changed = 0;
-    for (const StoredJob& job : m_jobs) {
-        if (job.state == JobState::Failed || job.state == JobState::Cancelled) {
-            m_store->requeue(job.id);
-            ++changed;
-        }
+void QueueModel::cancelAllQueued(Reply<int> done) {
+    edit<int>(tr("cancel the queued jobs"), [](jobs::JobStore& s) { return s.cancelAllQueued(); }, std::move(done));
+}
+
+// Which jobs are failed or cancelled is decided on the store thread, from the rows as they are then.
+void QueueModel::retryFailed(Reply<int> done) {
+    edit<int>(tr("retry the failed jobs"), [](jobs::JobStore& s) {
+        int changed = 0;
+        for (const StoredJob& job : s.jobs())
+            if ((job.state == JobState::Failed || job.state == JobState::Cancelled) && s.requeue(job.id)) ++changed;
+        return changed;
+    }, [this, done = std::move(done)](bool ok, int changed) {
+        if (changed) Q_EMIT jobsEnqueued();
+        if (done) done(ok, changed);
+    });
+}
+
+void QueueModel::requestCancel(const std::vector<int64_t>& ids, Reply<int> done) {
+    if (ids.empty()) {
+        if (done) done(true, 0);
+        return;
     }
-    reload();
-    if (changed) Q_EMIT jobsEnqueued();
-    return changed;
+    edit<int>(tr("cancel the jobs"), [ids](jobs::JobStore& s) {
+        int asked = 0;
+        for (int64_t id : ids) asked += s.requestCancel(id) ? 1 : 0;
+        return asked;
+    }, std::move(done));
 }
 
-int QueueModel::requestCancel(const std::vector<int64_t>& ids) {
-    int asked = 0;
-    for (int64_t id : ids) asked += m_store->requestCancel(id) ? 1 : 0;
-    if (asked) reload();
-    return asked;
-}
-
-void QueueModel::retry(int64_t id) {
+void QueueModel::retry(int64_t id, Reply<bool> done) {
     const int row = rowOf(id);
-    if (row < 0 || job(row).state == JobState::Queued || job(row).state == JobState::Running) return;
-    m_store->requeue(id);
-    m_thumbs.erase(id * 2 + 1);
-    reload();
-    Q_EMIT jobsEnqueued();
+    if (row < 0 || job(row).state == JobState::Queued || job(row).state == JobState::Running) {
+        if (done) done(true, false);
+        return;
+    }
+    m_thumbs.erase(QString::fromStdString(job(row).spec.outputPath));  // the output is written again
+    edit<bool>(tr("retry the job"), [id](jobs::JobStore& s) { return s.requeue(id); },
+               [this, done = std::move(done)](bool ok, bool requeued) {
+                   if (requeued) Q_EMIT jobsEnqueued();
+                   if (done) done(ok, requeued);
+               });
 }
 
-void QueueModel::moveBefore(int64_t id, int64_t beforeId) {
-    m_store->moveBefore(id, beforeId);
-    reload();
+void QueueModel::moveBefore(int64_t id, int64_t beforeId, Reply<bool> done) {
+    moveAll({id}, beforeId, std::move(done));
 }
 
-int QueueModel::clearFinished() {
-    const int removed = m_store->clearFinished();
-    reload();
-    return removed;
+void QueueModel::clearFinished(Reply<int> done) {
+    edit<int>(tr("clear the finished jobs"), [](jobs::JobStore& s) { return s.clearFinished(); }, std::move(done));
 }
 
-void QueueModel::setPaused(bool paused) {
-    if (paused == isPaused()) return;
-    m_store->setSetting("paused", paused ? "1" : "0");
-    Q_EMIT pausedChanged(paused);
+// Written even when the cached flag already says so: another client may have changed it since.
+// The snapshot read after the write carries the new flag, and apply() emits pausedChanged.
+void QueueModel::setPaused(bool paused, Reply<bool> done) {
+    edit<bool>(tr("pause or resume the queue"), [paused](jobs::JobStore& s) {
+        s.setSetting("paused", paused ? "1" : "0");
+        return paused;
+    }, std::move(done));
 }
-
-bool QueueModel::isPaused() const { return m_store->setting("paused", "0") == "1"; }
 
 void QueueModel::setProgress(int64_t id, double progress) {
     const int row = rowOf(id);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include <QFutureWatcher>
+#include <QPointer>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -13,6 +14,7 @@
 #include "chiaro/pipeline/relight_job.h"
 #include "chiaro/pipeline/subject_segmenter.h"
 #include "queue/queue_model.h"
+#include "util/slot_guard.h"
 #include "worker/engine_host.h"
 
 namespace chiaro::gui {
@@ -78,6 +80,46 @@ core::JobCost costOfRun(const core::RelightResult& result) {
     return jobs::jobCost(ran);
 }
 
+// A claim as the store thread made it: the job (none when the queue was empty or paused by then)
+// and what its output file says; a job whose output was already written (or belongs to someone
+// else) is marked done (failed) there too, so the UI only records that it ended.
+struct Claim {
+    std::optional<StoredJob> job;
+    jobs::OutputState output = jobs::OutputState::Missing;
+};
+
+// Runs on the store thread. The pause flag is read here, in store order: a pause posted before
+// this claim always wins, whatever the UI's cached flag said when the claim was posted.
+Claim claimOnStoreWorker(jobs::JobStore& store, const jobs::RunnerIdentity& owner, int leaseSeconds) {
+    Claim claim;
+    if (store.setting("paused", "0") == "1") return claim;
+    std::optional<StoredJob> claimed = store.claimNext(owner, leaseSeconds);
+    if (!claimed) return claim;
+    try {
+        jobs::removeInterruptedTemporaries(*claimed);
+        claim.output = jobs::outputState(*claimed);
+        if (claim.output == jobs::OutputState::WrittenByThisJob) {
+            // Written before a crash but not marked done: never run (or write) it twice.
+            core::namedLogger("gui")->info("queue: {} was written by job {}; marked done",
+                                           claimed->spec.outputPath, claimed->id);
+            store.markDone(claimed->id, owner, claimed->seconds);
+        } else if (claim.output == jobs::OutputState::Foreign) {
+            store.markFailed(claimed->id, owner, jobs::foreignOutputError(*claimed));
+        }
+    } catch (...) {
+        // The claimed job never started: give it back now; else its lease lapses and it is
+        // queued again (jobs/job_store.h). Either way no job is left running for this runner.
+        try {
+            store.release(claimed->id, owner);
+        } catch (const std::exception& e) {
+            core::namedLogger("gui")->warn("queue: job {} not given back: {}", claimed->id, e.what());
+        }
+        throw;
+    }
+    claim.job = std::move(claimed);
+    return claim;
+}
+
 }  // namespace
 
 QueueRunner::QueueRunner(QueueModel* model, EngineHost* host, std::function<AppSettings()> settings, QObject* parent)
@@ -92,7 +134,7 @@ QueueRunner::QueueRunner(QueueModel* model, EngineHost* host, std::function<AppS
     m_timer = new QTimer(this);
     m_timer->setInterval(1000);
     connect(m_timer, &QTimer::timeout, this, [this] {
-        if (m_jobId == 0 && !m_model->isPaused()) m_model->reload();
+        if (m_jobId == 0 && !m_model->isPaused()) m_model->reload();  // posted; merged while one waits
         pump();
     });
     m_timer->start();
@@ -100,45 +142,62 @@ QueueRunner::QueueRunner(QueueModel* model, EngineHost* host, std::function<AppS
 
 QueueRunner::~QueueRunner() = default;
 
+// A slot (enqueue, resume, timer, finished jobs): nothing may escape to the event loop. The claim
+// is posted to the store thread; until it is answered no second one is posted (m_claiming), so a
+// job is never claimed twice. A store failure is reported (once while it goes on failing) and the
+// runner is free for the next try.
 void QueueRunner::pump() {
-    if (m_jobId != 0 || m_host->isBusy() || m_model->isPaused()) return;
-    startJob();
+    if (m_jobId != 0 || m_claiming || m_ending || m_host->isBusy() || m_model->isPaused()) return;
+    const AppSettings settings = m_settings();
+    const jobs::RunnerIdentity owner = m_identity;
+    const int lease = settings.queueLeaseSeconds;
+    m_claiming = true;
+    QPointer<QueueRunner> self(this);
+    QueueModel* model = m_model;  // the reply runs inside the model's own callback: alive
+    model->edit<Claim>(tr("start the next queued job"),
+                       [owner, lease](jobs::JobStore& store) { return claimOnStoreWorker(store, owner, lease); },
+                       [self, model, owner, settings](bool, const Claim& claim) {
+                           if (!self) {  // the runner went away meanwhile: give the job back
+                               if (claim.job && claim.output == jobs::OutputState::Missing) {
+                                   const int64_t id = claim.job->id;
+                                   model->storeWorker().fireAndForget(
+                                       "release", [id, owner](jobs::JobStore& store) { store.release(id, owner); });
+                               }
+                               return;
+                           }
+                           self->m_claiming = false;
+                           if (!claim.job) return;
+                           // A slot: a failure to start (no thread for the lease keeper) is
+                           // reported, and the claimed job is given back, not left running.
+                           const bool started = guarded(nullptr, tr("start the next queued job"), [&] {
+                               self->startJob(*claim.job, claim.output, settings);
+                           });
+                           if (!started && self->m_jobId == claim.job->id) {
+                               self->m_keeper.reset();
+                               self->m_jobId = 0;
+                               const int64_t id = claim.job->id;
+                               model->storeWorker().fireAndForget(
+                                   "release", [id, owner](jobs::JobStore& store) { store.release(id, owner); });
+                           }
+                       });
 }
 
-bool QueueRunner::startJob() {
-    const AppSettings settings = m_settings();
-    std::optional<StoredJob> claimed;
-    try {
-        claimed = m_model->store().claimNext(m_identity, settings.queueLeaseSeconds);
-    } catch (const std::exception& e) {
-        core::namedLogger("gui")->warn("queue: cannot claim a job: {}", e.what());
-        return false;
-    }
-    if (!claimed) return false;
-    m_job = *claimed;
+// On the UI thread, with the job claimed (and, for a written or foreign output, already marked).
+void QueueRunner::startJob(const StoredJob& claimed, jobs::OutputState output, const AppSettings& settings) {
+    m_job = claimed;
     m_jobId = m_job.id;
     m_leaseSeconds = settings.queueLeaseSeconds;
     m_stop = StopReason::None;
     m_requestId = 0;
     m_lastStoredProgress = 0;
-    m_model->reload();
     Q_EMIT jobStarted(m_job.id);
-    jobs::removeInterruptedTemporaries(m_job);
-    switch (jobs::outputState(m_job)) {
-        case jobs::OutputState::WrittenByThisJob:
-            // Written before a crash but not marked done: never run (or write) it twice.
-            core::namedLogger("gui")->info("queue: {} was written by job {}; marked done", m_job.spec.outputPath, m_job.id);
-            m_model->store().markDone(m_job.id, m_identity, m_job.seconds);
-            endJob(m_job.id, true);
-            return true;
-        case jobs::OutputState::Foreign:
-            m_model->store().markFailed(m_job.id, m_identity, jobs::foreignOutputError(m_job));
-            endJob(m_job.id, false);
-            return true;
+    switch (output) {
+        case jobs::OutputState::WrittenByThisJob: return endJob(m_job.id, true);
+        case jobs::OutputState::Foreign: return endJob(m_job.id, false);
         case jobs::OutputState::Missing: break;
     }
     m_keeper = std::make_unique<jobs::LeaseKeeper>(
-        m_model->store().path(), jobs::StoreOptions{}, m_job.id, m_identity, m_leaseSeconds,
+        m_model->storePath(), jobs::StoreOptions{}, m_job.id, m_identity, m_leaseSeconds,
         [this](jobs::LeaseState why) {  // the keeper's thread: hop to ours
             QMetaObject::invokeMethod(this, [this, why] { stopFromLease(why); }, Qt::QueuedConnection);
         });
@@ -162,7 +221,6 @@ bool QueueRunner::startJob() {
         m_requestId = m_host->submit(*loaded.job, jobBundle, settings.engineOptions(), loaded.segment);
     });
     watcher->setFuture(QtConcurrent::run(loadJob, m_job, bundle));
-    return true;
 }
 
 void QueueRunner::stopFromLease(jobs::LeaseState why) {
@@ -192,11 +250,11 @@ void QueueRunner::onProgress(quint64 requestId, int step, int total, double, dou
     m_model->setProgress(m_jobId, progress);
     if (progress - m_lastStoredProgress >= 0.05 || step == total) {  // other clients see it too
         m_lastStoredProgress = progress;
-        try {
-            m_model->store().setProgress(m_jobId, m_identity, progress);
-        } catch (const std::exception& e) {
-            core::namedLogger("gui")->debug("queue: progress not saved: {}", e.what());
-        }
+        const int64_t id = m_jobId;
+        const jobs::RunnerIdentity owner = m_identity;
+        m_model->storeWorker().fireAndForget("progress", [id, owner, progress](jobs::JobStore& store) {
+            store.setProgress(id, owner, progress);
+        });
     }
 }
 
@@ -207,50 +265,55 @@ void QueueRunner::onFinished(quint64 requestId, const RelightResultPtr& result) 
 
 void QueueRunner::finishJob(const RelightResultPtr& result) {
     const int64_t id = m_jobId;
+    const jobs::RunnerIdentity owner = m_identity;
     m_keeper.reset();  // the save renews the lease itself
     m_requestId = std::numeric_limits<quint64>::max();  // no engine request any more; the loader's watcher ignores it
-    auto& store = m_model->store();
-    try {
-        if (m_stop == StopReason::LeaseLost) {
-            // Another runner holds the job now: nothing of ours is recorded.
-        } else if (result->status.code == core::ErrorCode::Cancelled) {
-            store.markCancelled(id, m_identity);
-        } else if (!result->status.ok()) {
-            store.markFailed(id, m_identity, result->status.message);
-        } else {
-            const double seconds = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : result->seconds;
-            const std::string etaKey = jobs::etaSettingKey(result->device, m_settings().precision.toStdString());
-            auto* watcher = new QFutureWatcher<Saved>(this);
-            connect(watcher, &QFutureWatcher<Saved>::finished, this, [this, watcher, id, result, seconds, etaKey] {
-                watcher->deleteLater();
-                const Saved saved = watcher->result();
-                bool ok = false;
-                if (!saved.error.isEmpty()) {
-                    core::namedLogger("gui")->warn("queue: job {} could not be saved: {}", id, saved.error.toStdString());
-                    m_model->store().markFailed(id, m_identity, saved.error.toStdString());
-                } else if (saved.outcome == jobs::SaveOutcome::Saved) {
-                    m_model->recordJobTime(costOfRun(*result), seconds, etaKey);
-                    ok = true;
-                }
-                endJob(id, ok);
-            });
-            watcher->setFuture(QtConcurrent::run(saveJob, store.path(), m_job, m_identity, m_leaseSeconds, result, seconds));
-            return;
-        }
-    } catch (const std::exception& e) {
-        core::namedLogger("gui")->warn("queue: job {} could not be finished: {}", id, e.what());
+    if (m_stop == StopReason::LeaseLost) return endJob(id, false);  // another runner holds it: nothing of ours
+    if (result->status.code == core::ErrorCode::Cancelled)
+        return endJob(id, false, [id, owner](jobs::JobStore& store) { return store.markCancelled(id, owner); });
+    if (!result->status.ok()) {
+        const std::string error = result->status.message;
+        return endJob(id, false, [id, owner, error](jobs::JobStore& store) { return store.markFailed(id, owner, error); });
     }
-    endJob(id, false);
+    const double seconds = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : result->seconds;
+    const std::string etaKey = jobs::etaSettingKey(result->device, m_settings().precision.toStdString());
+    m_ending = true;  // saving on the pool: no claim until the job has ended
+    auto* watcher = new QFutureWatcher<Saved>(this);
+    connect(watcher, &QFutureWatcher<Saved>::finished, this, [this, watcher, id, owner, result, seconds, etaKey] {
+        watcher->deleteLater();
+        m_ending = false;
+        const Saved saved = watcher->result();
+        if (!saved.error.isEmpty()) {
+            core::namedLogger("gui")->warn("queue: job {} could not be saved: {}", id, saved.error.toStdString());
+            const std::string error = saved.error.toStdString();
+            return endJob(id, false, [id, owner, error](jobs::JobStore& store) { return store.markFailed(id, owner, error); });
+        }
+        const bool ok = saved.outcome == jobs::SaveOutcome::Saved;
+        // The output and its state are written; only the ETA may fail (reported, the job stays done).
+        if (ok) m_model->recordJobTime(costOfRun(*result), seconds, etaKey);
+        endJob(id, ok);
+    });
+    watcher->setFuture(QtConcurrent::run(saveJob, m_model->storePath(), m_job, m_identity, m_leaseSeconds, result, seconds));
 }
 
-void QueueRunner::endJob(int64_t id, bool ok) {
+// The runner is free at once; `record` (the job's final state, conditional on our lease) and a
+// re-read of the rows run on the store thread, and jobFinished follows with the rows applied. A
+// claim posted later runs after them (one store thread, in order).
+void QueueRunner::endJob(int64_t id, bool ok, std::function<bool(jobs::JobStore&)> record) {
     m_keeper.reset();
     m_jobId = 0;
     m_requestId = 0;
     m_stop = StopReason::None;
-    m_model->reload();
-    Q_EMIT jobFinished(id, ok);
-    QTimer::singleShot(0, this, &QueueRunner::pump);
+    m_ending = true;
+    QPointer<QueueRunner> self(this);
+    m_model->edit<bool>(tr("record the finished job"),
+                        [record = std::move(record)](jobs::JobStore& store) { return record ? record(store) : true; },
+                        [self, id, ok](bool written, bool) {
+                            if (!self) return;
+                            self->m_ending = false;
+                            Q_EMIT self->jobFinished(id, ok && written);
+                            self->pump();
+                        });
 }
 
 }  // namespace chiaro::gui

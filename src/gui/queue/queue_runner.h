@@ -5,7 +5,8 @@
 // jobs::LeaseKeeper) only when the host is idle and the queue is not paused, so an interactive
 // Generate always goes first: it waits at most for the running queue job. A `chiaro-cli batch` on
 // the same queue file runs side by side: each takes other jobs, neither touches the other's.
-// Loading the photo and saving the result run on the thread pool, never on the UI thread.
+// Loading the photo and saving the result run on the thread pool, and every store call (the claim,
+// progress, the final state) on the model's store thread (store_worker.h), never on the UI thread.
 #include <functional>
 #include <memory>
 
@@ -13,6 +14,7 @@
 #include <QObject>
 
 #include "chiaro/jobs/job_store.h"
+#include "chiaro/jobs/queued_job.h"
 #include "settings/app_settings.h"
 #include "worker/engine_request.h"
 
@@ -50,11 +52,11 @@ Q_SIGNALS:
 
 private:
     enum class StopReason { None, User, OtherClient, LeaseLost };
-    bool startJob();
+    void startJob(const jobs::StoredJob& claimed, jobs::OutputState output, const AppSettings& settings);
     void onProgress(quint64 requestId, int step, int total, double elapsed, double eta);
     void onFinished(quint64 requestId, const RelightResultPtr& result);
     void finishJob(const RelightResultPtr& result);
-    void endJob(int64_t id, bool ok);
+    void endJob(int64_t id, bool ok, std::function<bool(jobs::JobStore&)> record = {});
     void stopFromLease(jobs::LeaseState why);
 
     QueueModel* m_model;
@@ -63,6 +65,8 @@ private:
     jobs::RunnerIdentity m_identity;
     QTimer* m_timer = nullptr;
     int64_t m_jobId = 0;       // store id of the running queue job; 0 = none
+    bool m_claiming = false;   // a claim is posted and not answered: never a second one
+    bool m_ending = false;     // a finished job's save or record is still running: no claim yet
     jobs::StoredJob m_job;     // that job as claimed
     quint64 m_requestId = 0;   // its engine request id
     int m_leaseSeconds = 60;   // of the running job's lease

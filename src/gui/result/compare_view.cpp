@@ -83,6 +83,7 @@ void CompareView::paintEvent(QPaintEvent*) {
         painter.drawText(r.adjusted(8, 6, -8, -6), Qt::AlignTop | Qt::AlignLeft,
                          m_holdOriginal ? tr("Original") : m_caption);
     }
+    m_paintTiming.reportPaint();
 }
 
 void CompareView::wipeTo(double x) {

@@ -5,6 +5,8 @@
 #include <QImage>
 #include <QWidget>
 
+#include "util/paint_timing.h"
+
 namespace chiaro::gui {
 
 class CompareView : public QWidget {
@@ -15,6 +17,8 @@ public:
     void setBefore(const QImage& image);
     void setAfter(const QImage& image);  // the result, a live latent preview or the instant preview
     void setCaption(const QString& caption);
+    // The next paint that shows an image logs `timing` (paint_timing.h).
+    void timeNextPaint(PaintTimingPtr timing) { m_paintTiming.arm(std::move(timing)); }
     QImage before() const { return m_before; }
     QImage after() const { return m_after; }
 
@@ -46,6 +50,7 @@ private:
     QString m_caption;
     double m_wipe = 0.5;
     bool m_holdOriginal = false;
+    PaintTimingSlot m_paintTiming;
 };
 
 }  // namespace chiaro::gui

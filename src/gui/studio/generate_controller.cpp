@@ -1,10 +1,14 @@
 #include "studio/generate_controller.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QDir>
+#include <QFutureWatcher>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "chiaro/bundle/model_set.h"
 #include "chiaro/core/logging.h"
@@ -35,7 +39,10 @@ GenerateController::GenerateController(const GenerateViews& views, QObject* pare
     });
 }
 
-GenerateController::~GenerateController() = default;
+GenerateController::~GenerateController() {
+    if (m_savesRunning > 0) core::namedLogger("gui")->info("waiting for {} result file(s) to be written", m_savesRunning);
+    for (QFuture<QString>& save : m_saves) save.waitForFinished();
+}
 
 bool GenerateController::bundlePresent(const QString& bundleDir) {
     return !core::resolveModelSet(bundleDir.toStdString()).empty();  // a bundle or an imported pair
@@ -153,14 +160,38 @@ void GenerateController::autoSave(int index) {
 bool GenerateController::save(const QString& path, int index) {
     if (index < 0) index = m_views.history->currentEntry();
     if (index < 0 || index >= m_views.history->count()) return false;
-    try {
-        core::saveRelightResult(path.toStdString(), *m_views.history->entry(index).result, m_settings.bitDepth);
-    } catch (const std::exception& e) {
-        Q_EMIT statusMessage(tr("Cannot save: %1").arg(QString::fromStdString(e.what())));
-        return false;
-    }
-    m_views.history->setSavedPath(index, path);
-    Q_EMIT statusMessage(tr("Saved %1").arg(path));
+    const RelightResultPtr result = m_views.history->entry(index).result;
+    const int bitDepth = m_settings.bitDepth;
+    QFuture<QString> future = QtConcurrent::run([result, path, bitDepth]() -> QString {
+        try {
+            core::saveRelightResult(path.toStdString(), *result, bitDepth);
+            return {};
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+    });
+    m_saves.append(future);
+    ++m_savesRunning;
+    Q_EMIT statusMessage(tr("Saving %1…").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, result, path] {
+        watcher->deleteLater();
+        --m_savesRunning;
+        m_saves.erase(std::remove_if(m_saves.begin(), m_saves.end(), [](const QFuture<QString>& f) { return f.isFinished(); }),
+                      m_saves.end());
+        const QString error = watcher->result();
+        if (!error.isEmpty()) {
+            Q_EMIT statusMessage(tr("Cannot save: %1").arg(error));
+            Q_EMIT saveFinished(path, false, error);
+            return;
+        }
+        // The history may have changed meanwhile (a new photo clears it): mark the entry if it is still there.
+        for (int i = 0; i < m_views.history->count(); ++i)
+            if (m_views.history->entry(i).result == result) m_views.history->setSavedPath(i, path);
+        Q_EMIT statusMessage(tr("Saved %1").arg(path));
+        Q_EMIT saveFinished(path, true, QString());
+    });
+    watcher->setFuture(future);
     return true;
 }
 

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include <QFuture>
+#include <QList>
 #include <QObject>
 
 #include "settings/app_settings.h"
@@ -45,8 +47,12 @@ public:
     // a variants sweep (or any queued job) is dropped.
     void cancel(core::CancelMode mode = core::CancelMode::Now);
     bool isBusy() const { return !m_jobs.empty(); }  // own jobs only (the queue shares the host)
-    // Writes the history entry `index` (the shown one when -1) as PNG with metadata (atomic).
+    // Writes the history entry `index` (the shown one when -1) as PNG with metadata (atomic), on
+    // Qt's pool: encoding and fsync of a 24 MP PNG take seconds the window must not freeze for.
+    // Returns false when there is no such entry; otherwise ends with saveFinished(). The destructor
+    // waits for saves still running (the user's file comes before a fast quit).
     bool save(const QString& path, int index = -1);
+    int savesRunning() const { return m_savesRunning; }
 
     // The text shown when no bundle is found (README "Getting models").
     static QString missingModelsText(const QString& bundleDir);
@@ -57,6 +63,8 @@ Q_SIGNALS:
     void busyChanged(bool busy);
     void statusMessage(const QString& message);
     void resultAdded(int historyIndex);
+    // `message` says why it failed (empty when ok).
+    void saveFinished(const QString& path, bool ok, const QString& message);
 
 private:
     quint64 submit(const core::RelightJob& job);
@@ -70,6 +78,8 @@ private:
     AppSettings m_settings;
     std::map<quint64, int> m_variantCells;  // job id -> variants sheet cell
     std::set<quint64> m_jobs;                // this controller's outstanding jobs (the host is shared)
+    QList<QFuture<QString>> m_saves;         // running saves: their error text, empty when ok
+    int m_savesRunning = 0;
 };
 
 }  // namespace chiaro::gui

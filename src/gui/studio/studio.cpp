@@ -8,6 +8,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QMainWindow>
 #include <QMenu>
@@ -17,6 +18,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <opencv2/core.hpp>
 
@@ -62,9 +64,10 @@ Studio::Studio(QMainWindow* window, std::function<bool(const QString&)> openPhot
         if (m_preview->isPrepared() || !m_photoRgb.empty()) m_preview->requestRender(light);
     });
     connect(m_light, &LightPanel::estimateRequested, this, &Studio::estimateLight);
-    connect(m_preview, &PreviewRenderer::previewReady, this, [this](const QImage& frame) {
+    connect(m_preview, &PreviewRenderer::previewReady, this, [this](const QImage& frame, const QElapsedTimer& requested) {
         if (m_generator->isBusy()) return;  // the engine's live preview has the view
         m_compare->setAfter(frame);
+        m_compare->timeNextPaint(std::make_shared<PaintTiming>("preview frame {} ms", requested));
         m_compare->setCaption(tr("Instant preview (no model)"));
     });
     connect(m_preview, &PreviewRenderer::failed, this, &Studio::showStatus);
@@ -103,7 +106,7 @@ void Studio::setPhoto(const QString& path, const LoadedPhotoPtr& photo) {
     if (m_mask.empty() || m_mask.size() != m_photoRgb.size() || cv::countNonZero(m_mask > 127) == 0) m_mask.release();
     m_maskSource = m_mask.empty() ? "none" : "file";
     m_history->clearEntries();
-    m_compare->setBefore(m_photo);
+    m_compare->setBefore(photo->display.isNull() ? m_photo : photo->display);  // screen-sized
     m_compare->setAfter(QImage());
     m_prompt->setPhotoSize(m_photo.size());
     if (!path.startsWith(':')) {
@@ -287,12 +290,22 @@ void Studio::pasteImage() {
     QDir().mkpath(dir);
     const QString path = dir + QStringLiteral("/pasted-%1.png")
                                    .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
-    try {
-        core::savePng(path.toStdString(), qImageToRgbMat(image));
-    } catch (const std::exception& e) {
-        return showStatus(QString::fromStdString(e.what()));
-    }
-    m_openPhoto(path);
+    // Written on the pool (a pasted screenshot of a 5K screen is 15 MP), then opened like a file.
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        const QString error = watcher->result();
+        if (!error.isEmpty()) return showStatus(tr("Cannot keep the pasted image: %1").arg(error));
+        m_openPhoto(path);
+    });
+    watcher->setFuture(QtConcurrent::run([image, path]() -> QString {
+        try {
+            core::savePng(path.toStdString(), qImageToRgbMat(image));
+            return {};
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+    }));
 }
 
 bool Studio::saveAs(const QString& path) { return m_generator->save(path); }

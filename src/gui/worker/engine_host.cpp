@@ -1,15 +1,31 @@
 #include "worker/engine_host.h"
 
+#include "chiaro/core/logging.h"
 #include "worker/engine_worker.h"
 
 namespace chiaro::gui {
+namespace {
 
-EngineHost::EngineHost(QObject* parent) : QObject(parent) {
+std::atomic<int> g_abandonedThreads{0};
+
+}  // namespace
+
+int EngineHost::abandonedThreads() { return g_abandonedThreads.load(); }
+
+EngineHost::EngineHost(QObject* parent)
+    : QObject(parent),
+      m_thread(new QThread),
+      m_fate(std::make_shared<std::atomic<ThreadFate>>(ThreadFate::Owned)) {
     qRegisterMetaType<RelightResultPtr>("chiaro::gui::RelightResultPtr");
-    m_thread.setObjectName(QStringLiteral("chiaro-engine"));
+    m_thread->setObjectName(QStringLiteral("chiaro-engine"));
     m_worker = new EngineWorker;
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Runs on the engine thread as it ends, possibly after this host is gone (hence the shared
+    // state, not `this`): an abandoned thread stops being counted once its job has returned.
+    connect(m_thread, &QThread::finished, m_thread, [fate = m_fate] {
+        if (fate->exchange(ThreadFate::Finished) == ThreadFate::Abandoned) --g_abandonedThreads;
+    }, Qt::DirectConnection);
     connect(m_worker, &EngineWorker::started, this, [this](quint64 id) {
         m_running = id;
         Q_EMIT started(id);
@@ -32,13 +48,40 @@ EngineHost::EngineHost(QObject* parent) : QObject(parent) {
             Q_EMIT segmented(id, matte);
         }
     });
-    m_thread.start();
+    m_thread->start();
 }
 
 EngineHost::~EngineHost() {
-    cancelAll();
-    m_thread.quit();
-    m_thread.wait();
+    cancelAll();  // a sampler stops within one step; queued jobs return at once as cancelled
+    m_thread->quit();
+    if (m_thread->wait(kShutdownWaitMs)) {
+        delete m_thread;  // finished: its worker was deleted on it
+        return;
+    }
+    abandonThread();
+}
+
+// Engine::load (reading and hashing gigabytes) and a segmenter forward cannot be interrupted, and
+// waiting for them would freeze a closing window for up to the whole load. The thread is left to
+// finish on its own; only the UI-thread objects it could reach are cut off from it.
+void EngineHost::abandonThread() {
+    ++g_abandonedThreads;  // before the thread can see Abandoned: its decrement never comes first
+    // Deleted from the UI thread's event loop once the job returns (never while running); at
+    // process exit main() skips that and leaves with std::_Exit.
+    connect(m_thread, &QThread::finished, m_thread, &QObject::deleteLater);
+    ThreadFate expected = ThreadFate::Owned;
+    if (!m_fate->compare_exchange_strong(expected, ThreadFate::Abandoned)) {
+        --g_abandonedThreads;  // it finished just now after all: wait() returns at once
+        m_thread->wait();
+        delete m_thread;
+        return;
+    }
+    disconnect(m_worker, nullptr, this, nullptr);  // its queued signals would reach a dead host
+    core::namedLogger("gui")->info(
+        "engine: shutting down without waiting for the engine thread: it is still busy (job {}, "
+        "{} job(s) outstanding) with a model load or a segmenter run that cannot be interrupted; "
+        "abandoned",
+        m_running, m_tokens.size());
 }
 
 quint64 EngineHost::submit(const core::RelightJob& job, const QString& bundleDir,

@@ -18,8 +18,23 @@ class EngineWorker;
 class EngineHost : public QObject {
     Q_OBJECT
 public:
+    // How long the destructor waits for the engine thread after cancelling: a sampler stops within
+    // one step; a model load or a segmenter forward may take many seconds more, not waited for.
+    static constexpr unsigned long kShutdownWaitMs = 500;
+
     explicit EngineHost(QObject* parent = nullptr);
+    // Cancels every job (CancelMode::Now), quits the engine thread and waits up to kShutdownWaitMs.
+    // A thread still busy then is abandoned, not destroyed (a running QThread aborts the process):
+    // the worker is disconnected from this host (no signal reaches destroyed objects), the thread
+    // and its worker delete themselves when the job returns; abandonedThreads() counts it until
+    // then.
+    // Returns within about kShutdownWaitMs whatever the engine thread is doing.
     ~EngineHost() override;
+
+    // Engine threads abandoned by a destroyed host that are still running (any thread may ask).
+    // While it is non-zero the process must not run its static destructors (LibTorch's would race
+    // the running load): main() then leaves with std::_Exit.
+    static int abandonedThreads();
 
     // Queues `job` (runs after the jobs already queued). The bundle is (re)loaded when `bundleDir`
     // or `options` differ from the loaded one.
@@ -54,8 +69,13 @@ Q_SIGNALS:
     void segmented(quint64 id, const QImage& matte);  // Grayscale8, the photo's size, 255 = subject
 
 private:
-    QThread m_thread;
+    // The thread's life as the host sees it; the engine thread and the destructor race to set it.
+    enum class ThreadFate : int { Owned, Abandoned, Finished };
+    void abandonThread();
+
+    QThread* m_thread = nullptr;  // no parent: when abandoned it must outlive this host
     EngineWorker* m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
+    std::shared_ptr<std::atomic<ThreadFate>> m_fate;  // shared with the thread's finished handler
     std::map<quint64, std::shared_ptr<core::CancelToken>> m_tokens;  // outstanding jobs
     quint64 m_nextId = 1;
     quint64 m_running = 0;

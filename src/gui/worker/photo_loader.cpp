@@ -3,8 +3,14 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <QFileInfo>
+
+#include "canvas/canvas_renderer.h"
+#include "canvas/mask_document.h"
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
+#include "chiaro/image/image_io.h"
+#include "chiaro/light/display_proxy.h"
 #include "image_bridge.h"
 
 namespace chiaro::gui {
@@ -14,6 +20,23 @@ struct Outcome {
     LoadedPhotoPtr photo;
     QString error;
 };
+
+// What the views need besides the pixels themselves.
+void prepareViews(LoadedPhoto& loaded) {
+    loaded.display = matToQImage(core::displayProxy(loaded.pixels.image));
+    loaded.pyramid = CanvasRenderer::buildPyramid(loaded.pixels.image);
+}
+
+void loadSidecarMask(LoadedPhoto& loaded, const QString& photoPath) {
+    const QString sidecar = MaskDocument::sidecarMaskPath(photoPath);
+    if (!QFileInfo::exists(sidecar)) return;
+    try {
+        loaded.sidecarMask = core::loadMask(sidecar.toStdString());
+        loaded.sidecarMaskName = QFileInfo(sidecar).fileName();
+    } catch (const std::exception& e) {
+        core::namedLogger("gui")->warn("{}: not loaded: {}", sidecar.toStdString(), e.what());
+    }
+}
 
 Outcome decodeOutcome(const QString& path) {
     Outcome outcome;
@@ -33,6 +56,7 @@ LoadedPhotoPtr LoadedPhoto::fromImage(const QImage& image) {
     loaded->photo.colourSpace = "sRGB";
     core::setJobPhoto(loaded->pixels, loaded->photo);
     loaded->view = matToQImage(loaded->pixels.image);
+    prepareViews(*loaded);
     return loaded;
 }
 
@@ -51,6 +75,8 @@ LoadedPhotoPtr LoadedPhoto::decode(const QString& path) {
     if (loaded->view.isNull()) {
         throw core::Error(core::ErrorCode::BadInput, path.toStdString() + ": not enough memory to show it");
     }
+    prepareViews(*loaded);
+    loadSidecarMask(*loaded, path);
     return loaded;
 }
 

@@ -5,6 +5,7 @@
 // older ones finish in the background and are dropped. Qt resource paths (":/samples/...") are
 // decoded by QImage as 8-bit sRGB. Signals are emitted on the loader's (UI) thread.
 #include <memory>
+#include <vector>
 
 #include <QImage>
 #include <QMetaType>
@@ -19,11 +20,17 @@ namespace chiaro::gui {
 struct LoadedPhoto {
     core::Photo photo;          // the file's own pixels, alpha and profile
     core::RelightJob pixels;    // image / original / iccProfile as core::setJobPhoto fills a job
-    QImage view;                // pixels.image as RGB888: what the canvas and compare view show
+    QImage view;                // pixels.image as RGB888
+    // Made on the pool with the decode, so opening a 24 MP photo costs the UI thread no pixel work:
+    QImage display;                  // pixels.image reduced to core::displayProxy: the compare view's
+    std::vector<cv::Mat> pyramid;    // the canvas's levels of pixels.image (CanvasRenderer::buildPyramid)
+    cv::Mat sidecarMask;             // `<name>_mask.png` beside the file, decoded; empty when none
+    QString sidecarMaskName;         // its file name, for the status bar
 
     // An 8-bit sRGB photo from a QImage (a pasted image, a Qt resource, tests).
     static std::shared_ptr<const LoadedPhoto> fromImage(const QImage& image);
-    // Decodes `path` (blocking; runs on the pool). Throws core::Error naming the file.
+    // Decodes `path` and its sidecar mask (blocking; runs on the pool). Throws core::Error naming the
+    // file; a sidecar mask that cannot be read is skipped with a warning.
     static std::shared_ptr<const LoadedPhoto> decode(const QString& path);
 };
 using LoadedPhotoPtr = std::shared_ptr<const LoadedPhoto>;

@@ -14,16 +14,17 @@ PreviewRenderer::PreviewRenderer(QObject* parent) : QObject(parent) {
 PreviewRenderer::~PreviewRenderer() { m_watcher.waitForFinished(); }
 
 void PreviewRenderer::setSource(const cv::Mat& imageRgb, const cv::Mat& mask,
-                                const core::PreviewOptions& options) {
+                                const core::PreviewOptions& options, int proxyLongSide) {
     ++m_generation;
     m_relighter.reset();
-    m_pendingSource = Source{imageRgb.clone(), mask.clone(), options};
+    m_pendingSource = Source{imageRgb, mask, options, proxyLongSide, {}};
     pump();
 }
 
 void PreviewRenderer::requestRender(const core::LightSettings& light) {
     if (m_pendingLight) ++m_dropped;
     m_pendingLight = light;
+    m_pendingRequested.start();
     pump();
 }
 
@@ -36,6 +37,7 @@ void PreviewRenderer::pump() {
     } else if (m_pendingLight && m_relighter) {
         const core::LightSettings light = *m_pendingLight;
         m_pendingLight.reset();
+        m_taskRequested = m_pendingRequested;
         startRender(light);
     }
 }
@@ -44,11 +46,20 @@ void PreviewRenderer::startPrepare(Source source) {
     m_busy = true;
     m_taskIsPrepare = true;
     m_taskGeneration = m_generation;
+    const bool samePhoto = source.image.data == m_proxyOf && source.image.size() == m_proxyOfSize &&
+                           source.proxyLongSide == m_proxyLongSide;
+    if (samePhoto) source.cachedProxy = m_proxy;  // a mask edit: only the mask is reduced again
+    m_proxyOf = source.image.data;
+    m_proxyOfSize = source.image.size();
+    m_proxyLongSide = source.proxyLongSide;
+    m_proxy.release();  // set again from the outcome; a failed prepare leaves no stale proxy
     m_watcher.setFuture(QtConcurrent::run([source = std::move(source)] {
         Outcome outcome;
         try {
-            outcome.relighter = std::make_shared<const core::PreviewRelighter>(source.image, source.mask,
-                                                                               source.options);
+            outcome.proxy = source.cachedProxy.empty() ? core::displayProxy(source.image, source.proxyLongSide)
+                                                       : source.cachedProxy;
+            const cv::Mat mask = core::maskAtSize(source.mask, outcome.proxy.size());
+            outcome.relighter = std::make_shared<const core::PreviewRelighter>(outcome.proxy, mask, source.options);
         } catch (const std::exception& e) {
             outcome.error = QString::fromStdString(e.what());
         }
@@ -80,10 +91,11 @@ void PreviewRenderer::onTaskDone() {
         if (current) Q_EMIT failed(outcome.error);
     } else if (current && m_taskIsPrepare) {
         m_relighter = std::move(outcome.relighter);
+        m_proxy = outcome.proxy;
         Q_EMIT prepared();
     } else if (current) {
         ++m_rendered;
-        Q_EMIT previewReady(outcome.frame);
+        Q_EMIT previewReady(outcome.frame, m_taskRequested);
     }
     pump();
 }
