@@ -14,18 +14,16 @@ StoreWorker::StoreWorker(std::unique_ptr<jobs::JobStore> store, QObject* parent)
 }
 
 StoreWorker::~StoreWorker() {
-    size_t dropped = 0;
     {
         std::lock_guard lock(m_mutex);
         m_quit = true;
-        dropped = m_tasks.size();
-        m_tasks.clear();
+        m_drainUntil = std::chrono::steady_clock::now() + std::chrono::milliseconds(kDrainMs);
     }
     m_wake.notify_all();
-    m_thread->wait();  // the running call, if any: at most one busy timeout
+    m_thread->wait();  // the posted calls, for up to kDrainMs, and the one then running
     delete m_thread;
-    if (dropped > 0)
-        core::namedLogger("gui")->info("queue: {} store call(s) not run: the queue was closed", dropped);
+    if (m_dropped > 0)
+        core::namedLogger("gui")->info("queue: {} store call(s) not run: the queue was closed", m_dropped);
     // Callbacks already posted to this object are discarded by Qt with it.
 }
 
@@ -58,7 +56,11 @@ void StoreWorker::loop() {
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_quit || !m_tasks.empty(); });
-            if (m_quit) return;
+            if (m_quit && (m_tasks.empty() || std::chrono::steady_clock::now() >= m_drainUntil)) {
+                m_dropped = m_tasks.size();
+                m_tasks.clear();
+                return;
+            }
             task = std::move(m_tasks.front());
             m_tasks.pop_front();
         }

@@ -8,8 +8,10 @@
 //
 // Thread ownership: the StoreWorker object lives on the UI thread; the JobStore is only touched by
 // its thread. Callbacks run on the StoreWorker's thread affinity (the UI thread) from the event
-// loop, never inside call(). Destruction lets the running call finish (at most one busy timeout),
-// drops the calls not started yet (logged) and their callbacks, then closes the store.
+// loop, never inside call(). Destruction runs the calls already posted (a finished job's state,
+// a job given back) for up to kDrainMs, then drops the rest (logged) and all callbacks, and
+// closes the store.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -40,6 +42,10 @@ struct StoreResult {
 class StoreWorker : public QObject {
     Q_OBJECT
 public:
+    // How long the destructor goes on running posted calls: each is milliseconds unless another
+    // runner holds the lock, and a quit must stay quick.
+    static constexpr int kDrainMs = 1000;
+
     explicit StoreWorker(std::unique_ptr<jobs::JobStore> store, QObject* parent = nullptr);
     ~StoreWorker() override;
 
@@ -85,6 +91,8 @@ private:
     std::condition_variable m_wake;
     std::deque<Task> m_tasks;  // guarded by m_mutex
     bool m_quit = false;       // guarded by m_mutex
+    std::chrono::steady_clock::time_point m_drainUntil;  // guarded by m_mutex; set with m_quit
+    size_t m_dropped = 0;      // calls not run at quit; written by the thread before it ends
     int m_pending = 0;         // UI thread: posted minus delivered-or-dropped
 };
 
