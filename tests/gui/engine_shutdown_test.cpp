@@ -53,7 +53,7 @@ TEST_CASE("an idle engine host is destroyed at once and abandons nothing",
     QElapsedTimer clock;
     clock.start();
     host.reset();
-    CHECK(clock.elapsed() < 200);
+    CHECK(clock.elapsed() < 1000);  // an idle thread quits at once; slack for a loaded machine
     CHECK(EngineHost::abandonedThreads() == 0);
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("destroying the engine host during an uninterruptible model load retur
     clock.start();
     host->submit(smallJob(), QString::fromStdString(dir.file("another-bundle")), cpu());
     host->cancelAll();
-    CHECK(clock.elapsed() < 100);
+    CHECK(clock.elapsed() < 500);  // generous for a loaded 2-core CI machine; a wait would be minutes
     CHECK(host->isBusy());  // the running load is not finished by a cancel
 
     clock.restart();
@@ -81,7 +81,7 @@ TEST_CASE("destroying the engine host during an uninterruptible model load retur
     const qint64 destroyMs = clock.elapsed();
     CHECK(destroyMs >=
           qint64(EngineHost::kShutdownWaitMs) - 50);  // it did give the thread its chance
-    CHECK(destroyMs < 1500);
+    CHECK(destroyMs < 3000);  // the wait is 500 ms; the rest is slack for a loaded machine, the load takes minutes
     CHECK(EngineHost::abandonedThreads() == 1);
 
     // The abandoned thread finishes on its own once its load returns (here: fails at once), and it

@@ -158,14 +158,14 @@ TEST_CASE("the window does not freeze while another runner holds the queue's wri
     const qint64 clickMs = clock.elapsed();
     model.reload();                  // a read (WAL readers are not blocked, but it queues behind)
     model.setPaused(false);          // and the pause flag
-    CHECK(clickMs < 200);
+    CHECK(clickMs < 800);  // the lock is held 2 s: a blocking click would take that long
     CHECK(model.job(0).state == JobState::Queued);  // not yet: the lock is held
     REQUIRE(chiaro::test::waitUntil([&] { return !locked.load(); }, 10000));
     const qint64 lockedMs = clock.elapsed();
     CHECK(lockedMs > 1000);          // the lock really was held while the loop ran
     // The event loop kept running the whole time (generous for a loaded CI machine; a store call
     // on the UI thread would make this gap the whole 2 s).
-    CHECK(largestGap < 700);
+    CHECK(largestGap < 1000);
     REQUIRE(chiaro::test::waitForStore(model, 15000));
     holder.join();
     CHECK(model.job(0).state == JobState::Cancelled);

@@ -151,11 +151,13 @@ void MaskDocument::startAutoSelect(const QString& text, std::function<cv::Mat()>
             return {cv::Mat(), QString::fromStdString(e.what())};
         }
     }));
+    m_poolBusy = true;
     Q_EMIT busyChanged(true);
 }
 
 void MaskDocument::finishAutoSelect() {
     const AutoResult result = m_watcher.result();
+    m_poolBusy = false;
     Q_EMIT busyChanged(false);
     applyAutoResult(result);
 }

@@ -71,7 +71,7 @@ public:
     // selection as a prior. Ignored while one is running. Result: one undo step, then finished().
     void autoSelect(const QRect& rect);
     void autoSelectFromScribbles();
-    bool isBusy() const { return m_watcher.isRunning() || m_externalBusy; }
+    bool isBusy() const { return m_poolBusy || m_externalBusy; }
     // What is running ("Select subject", "Grow 20 px"); the mask takes no edits meanwhile, since the
     // result replaces it.
     QString busyText() const { return isBusy() ? m_pendingText : QString(); }
@@ -110,6 +110,9 @@ private:
     int m_photoGeneration = 0;
     int m_pendingGeneration = -1;
     bool m_externalBusy = false;
+    // Set when a pool task starts, cleared when its result is applied: the future alone reads as
+    // finished before its result is in, and a stroke painted then would be overwritten.
+    bool m_poolBusy = false;
 };
 
 }  // namespace chiaro::gui
