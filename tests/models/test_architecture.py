@@ -94,10 +94,14 @@ class TinyModulesTest(unittest.TestCase):
         full = torch.softmax(torch.bmm(q, k.transpose(1, 2)) * 0.25, dim=-1) @ v
         whole = chunked_attention(q, k, v, 0.25)
         self.assertTrue(torch.equal(whole, chunked_attention(q, k, v, 0.25, 10 ** 9)))
+        # Rows are independent, but the matrix products of a chunk have other shapes, and OpenBLAS's
+        # kernels round an M-tail differently on some CPUs (Haswell/Zen kernels: up to 6.4e-7 here;
+        # SkylakeX and Sandybridge: bit for bit). What chunking must not do is change the result
+        # beyond that: a few float32 ulps at these magnitudes (outputs up to ~2).
         for limit in (4 * 300 * 7, 4 * 300 * 64, 1):
             got = chunked_attention(q, k, v, 0.25, limit)
-            self.assertLess(float((got - full).abs().max()), 1e-6)
-            self.assertTrue(torch.equal(got, whole), "chunking changed the numbers")
+            self.assertLess(float((got - full).abs().max()), 4e-6)
+            self.assertLess(float((got - whole).abs().max()), 4e-6, "chunking changed the numbers")
 
     def test_token_linear_runs_oneDNN_on_cpu_float32_and_equals_linear(self):
         scripted = torch.jit.script(token_linear)
