@@ -1,5 +1,7 @@
 #include "image_bridge.h"
 
+#include "chiaro/light/display_proxy.h"
+
 #include <cstring>
 #include <vector>
 
@@ -64,6 +66,10 @@ QImage displayImage(const cv::Mat& image, const std::string& iccProfile) {
     cv::Mat rgba;
     cv::merge(std::vector<cv::Mat>{srgb, alpha}, rgba);
     return matToQImage(rgba);
+}
+
+QImage resultDisplayImage(const cv::Mat& image, const std::string& iccProfile) {
+    return displayImage(core::displayProxy(image), iccProfile);
 }
 
 cv::Mat qImageToRgbMat(const QImage& image) {

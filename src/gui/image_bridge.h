@@ -20,6 +20,11 @@ QImage matToQImage(const cv::Mat& mat);
 // UI thread (the engine worker does). Other types give a null QImage; a bad profile throws.
 QImage displayImage(const cv::Mat& image, const std::string& iccProfile);
 
+// What the app shows of an engine result: displayImage of its screen-sized proxy
+// (core::displayProxy): the compare view, history and variants only show it, and a 24 MP RGB888
+// copy per history entry would be 72 MB and a slow paint. Made on the engine thread.
+QImage resultDisplayImage(const cv::Mat& image, const std::string& iccProfile);
+
 // Any QImage -> CV_8UC3 RGB (alpha dropped). A null image gives an empty Mat.
 cv::Mat qImageToRgbMat(const QImage& image);
 // Any QImage -> CV_8UC1: Grayscale8 as is, images with alpha take the alpha, others their grey value.

@@ -12,6 +12,7 @@
 
 #include "../core/image/icc_test_files.h"  // tests/core/image
 #include "chiaro/image/photo.h"
+#include "chiaro/light/display_proxy.h"
 #include "chiaro/pipeline/engine.h"
 #include "image_bridge.h"
 #include "result/compare_view.h"
@@ -44,6 +45,21 @@ std::string fileStart(const std::string& path, size_t n) {
 }
 
 }  // namespace
+
+TEST_CASE("an engine result is shown through its screen-sized proxy, colour-managed", "[gui][result][photo]") {
+    const cv::Mat rgb = gradient16({6000, 4000});
+    const std::string adobe = chiaro::test::adobeRgbProfile();
+    const QImage shown = chiaro::gui::resultDisplayImage(rgb, adobe);
+    REQUIRE(shown.size() == QSize(2048, 1365));
+    REQUIRE(shown.format() == QImage::Format_RGB888);
+    // The same pixels as converting the proxy by hand (LittleCMS's reference), not the raw samples.
+    const cv::Mat proxy = chiaro::core::displayProxy(rgb);
+    const cv::Rect patch(1000, 600, 64, 64);
+    const cv::Mat expected = chiaro::test::referenceToSrgb8(proxy(patch).clone(), adobe);
+    CHECK(cv::norm(expected, chiaro::gui::qImageToRgbMat(shown.copy(1000, 600, 64, 64)), cv::NORM_INF) <= 1);
+    // A result that fits the screen is shown at its own size.
+    CHECK(chiaro::gui::resultDisplayImage(rgb(cv::Rect(0, 0, 900, 600)).clone(), adobe).size() == QSize(900, 600));
+}
 
 TEST_CASE("a 24-megapixel 16-bit RGBA result in Adobe RGB is shown as 8-bit sRGB", "[gui][result][photo]") {
     const cv::Mat rgb = gradient16({6000, 4000});

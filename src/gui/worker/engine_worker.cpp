@@ -3,7 +3,6 @@
 #include <QThread>
 
 #include "chiaro/core/logging.h"
-#include "chiaro/light/display_proxy.h"
 #include "image_bridge.h"
 
 namespace chiaro::gui {
@@ -105,9 +104,7 @@ void EngineWorker::run(const EngineRequest& request) {
     QImage display;  // null when it cannot be shown: the result itself is still good to save
     if (result->status.ok()) {
         try {
-            // Screen-sized: the compare view, the history and the variants only show it, and a 24 MP
-            // RGB888 copy per history entry would be 72 MB of memory and a slow paint each.
-            display = displayImage(core::displayProxy(result->image), result->iccProfile);
+            display = resultDisplayImage(result->image, result->iccProfile);
         } catch (const std::exception& e) {
             core::namedLogger("gui")->warn("engine: job {}: the result cannot be shown: {}", request.id, e.what());
         }
