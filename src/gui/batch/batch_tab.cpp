@@ -48,7 +48,7 @@ struct ScanResult {
     QString error;  // the folder is missing or unreadable
 };
 
-// Runs on any thread (the pool for startScan): only the file system, no widgets. Never throws.
+// Runs on Qt's pool (startScan): only the file system, no widgets. Never throws.
 ScanResult scanFolder(const std::string& input, bool recursive, const std::vector<std::string>& extensions,
                       const std::string& output) {
     ScanResult result;
@@ -194,17 +194,6 @@ std::vector<std::string> BatchTab::extensions() const {
     return result;
 }
 
-int BatchTab::scan() {
-    ++m_scanGeneration;  // a running startScan's result is stale now
-    setScanning(false);
-    const QString input = m_input->text().trimmed();
-    const ScanResult result = input.isEmpty() ? ScanResult{}
-                                              : scanFolder(input.toStdString(), m_recursive->isChecked(), extensions(),
-                                                           m_output->text().trimmed().toStdString());
-    showPhotos(input, result.photos, result.error);
-    return static_cast<int>(result.photos.size());
-}
-
 void BatchTab::startScan() {
     const quint64 generation = ++m_scanGeneration;
     const QString input = m_input->text().trimmed();
@@ -219,7 +208,7 @@ void BatchTab::startScan() {
     auto* watcher = new QFutureWatcher<ScanResult>(this);
     connect(watcher, &QFutureWatcher<ScanResult>::finished, this, [this, watcher, generation, input] {
         watcher->deleteLater();
-        if (generation != m_scanGeneration) return;  // a newer scan (or a direct one) replaced it
+        if (generation != m_scanGeneration) return;  // a newer scan replaced it
         const ScanResult result = watcher->result();
         setScanning(false);
         showPhotos(input, result.photos, result.error);

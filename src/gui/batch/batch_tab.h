@@ -37,11 +37,9 @@ public:
     // Sets the input folder (a drop on the window, or the picker) and lists its photos.
     void setInputFolder(const QString& folder);
     void setOutputFolder(const QString& folder);
-    // Lists the photos of the input folder in the override table (keeps no overrides), on the
-    // calling thread; a scan started by startScan and still running is dropped.
-    int scan();
-    // The same on Qt's thread pool (the Scan button, editing the folder, the sub-folder box): a big
-    // or slow (network) folder never blocks the window. Busy until `scanned`: the summary says
+    // Lists the photos of the input folder in the override table (keeps no overrides), scanned on
+    // Qt's thread pool (the Scan button, editing the folder, the sub-folder box, setInputFolder): a
+    // big or slow (network) folder never blocks the window. Busy until `scanned`: the summary says
     // "Scanning…" and Scan and "Add to queue" are disabled. A newer scan replaces a running one.
     void startScan();
     bool isScanning() const { return m_scanning; }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 #include <QDataStream>
 #include <QDir>
@@ -94,12 +93,16 @@ std::unique_ptr<jobs::JobStore> QueueModel::openDefault() {
     return jobs::JobStore::open(defaultPath().toStdString());
 }
 
+QueueModel::Snapshot QueueModel::readRows(jobs::JobStore& store) {
+    Snapshot snapshot;
+    snapshot.jobs = store.jobs();
+    snapshot.paused = store.setting("paused", "0") == "1";
+    return snapshot;
+}
+
 std::optional<QueueModel::Snapshot> QueueModel::readSnapshot(jobs::JobStore& store) {
     try {
-        Snapshot snapshot;
-        snapshot.jobs = store.jobs();
-        snapshot.paused = store.setting("paused", "0") == "1";
-        return snapshot;
+        return readRows(store);
     } catch (const std::exception& e) {
         core::namedLogger("gui")->warn("queue: cannot re-read the queue: {}", e.what());
         return std::nullopt;
@@ -117,22 +120,15 @@ void QueueModel::apply(Snapshot snapshot) {
     Q_EMIT reloaded();
 }
 
-void QueueModel::report(const QString& action, const QString& error, QWidget* messageParent) {
-    guarded(messageParent, action, [&error] { throw std::runtime_error(error.toStdString()); });
-}
 
 void QueueModel::reload() {
     if (m_reloadQueued) return;  // the waiting one will read what this one would
     m_reloadQueued = true;
-    m_store->call<Snapshot>([](jobs::JobStore& s) {
-        Snapshot snapshot;  // throws: the rows stay as they are
-        snapshot.jobs = s.jobs();
-        snapshot.paused = s.setting("paused", "0") == "1";
-        return snapshot;
-    }, [this](const StoreResult<Snapshot>& result) {
+    m_store->call<Snapshot>(&QueueModel::readRows,  // a throw keeps the rows as they are
+                            [this](const StoreResult<Snapshot>& result) {
         m_reloadQueued = false;
         if (result.ok()) apply(*result.value);
-        else report(tr("read the queue"), result.error, m_messageParent);
+        else reportFailure(m_messageParent, tr("read the queue"), result.error);
     });
 }
 

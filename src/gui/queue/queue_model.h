@@ -18,13 +18,13 @@
 #include <QAbstractListModel>
 #include <QImage>
 #include <QPointer>
+#include <QWidget>
 
 #include "chiaro/jobs/eta_estimator.h"
 #include "chiaro/jobs/job_cost.h"
 #include "chiaro/jobs/job_store.h"
 #include "queue/store_worker.h"
-
-#include <QWidget>
+#include "util/slot_guard.h"
 
 namespace chiaro::gui {
 
@@ -135,9 +135,9 @@ private:
         QString error;                  // `change` threw
         std::optional<Snapshot> rows;  // empty when the re-read failed too
     };
-    static std::optional<Snapshot> readSnapshot(jobs::JobStore& store);  // store thread; logs
+    static Snapshot readRows(jobs::JobStore& store);                     // store thread; throws
+    static std::optional<Snapshot> readSnapshot(jobs::JobStore& store);  // the same; logs instead
     void apply(Snapshot snapshot);
-    void report(const QString& action, const QString& error, QWidget* messageParent);
     // The cached thumbnail of the job's picture, or an empty image while decodeThumbnail runs.
     QImage thumbnail(const jobs::StoredJob& job) const;
     void decodeThumbnail(const QString& path) const;
@@ -176,13 +176,13 @@ void QueueModel::edit(const QString& action, std::function<T(jobs::JobStore&)> c
         },
         [this, action, parent, done = std::move(done)](const StoreResult<Result>& posted) {
             if (!posted.ok()) {  // only something not derived from std::exception gets here
-                report(action, posted.error, parent);
+                reportFailure(parent, action, posted.error);
                 if (done) done(false, T{});
                 return;
             }
             const Result& result = *posted.value;
             if (result.rows) apply(*result.rows);
-            if (!result.error.isEmpty()) report(action, result.error, parent);
+            if (!result.error.isEmpty()) reportFailure(parent, action, result.error);
             if (done) done(result.error.isEmpty(), result.value.value_or(T{}));
         });
 }

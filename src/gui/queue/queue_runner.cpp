@@ -120,6 +120,12 @@ Claim claimOnStoreWorker(jobs::JobStore& store, const jobs::RunnerIdentity& owne
     return claim;
 }
 
+// A claimed job that will not run here after all goes back to the queue (posted; a failure only
+// means its lease lapses and it is queued again then).
+void giveBack(QueueModel* model, int64_t id, const jobs::RunnerIdentity& owner) {
+    model->storeWorker().fireAndForget("release", [id, owner](jobs::JobStore& store) { store.release(id, owner); });
+}
+
 }  // namespace
 
 QueueRunner::QueueRunner(QueueModel* model, EngineHost* host, std::function<AppSettings()> settings, QObject* parent)
@@ -158,11 +164,8 @@ void QueueRunner::pump() {
                        [owner, lease](jobs::JobStore& store) { return claimOnStoreWorker(store, owner, lease); },
                        [self, model, owner, settings](bool, const Claim& claim) {
                            if (!self) {  // the runner went away meanwhile: give the job back
-                               if (claim.job && claim.output == jobs::OutputState::Missing) {
-                                   const int64_t id = claim.job->id;
-                                   model->storeWorker().fireAndForget(
-                                       "release", [id, owner](jobs::JobStore& store) { store.release(id, owner); });
-                               }
+                               if (claim.job && claim.output == jobs::OutputState::Missing)
+                                   giveBack(model, claim.job->id, owner);
                                return;
                            }
                            self->m_claiming = false;
@@ -175,9 +178,7 @@ void QueueRunner::pump() {
                            if (!started && self->m_jobId == claim.job->id) {
                                self->m_keeper.reset();
                                self->m_jobId = 0;
-                               const int64_t id = claim.job->id;
-                               model->storeWorker().fireAndForget(
-                                   "release", [id, owner](jobs::JobStore& store) { store.release(id, owner); });
+                               giveBack(model, claim.job->id, owner);
                            }
                        });
 }

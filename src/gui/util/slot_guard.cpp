@@ -45,7 +45,9 @@ void show(QWidget* window, const QString& message) {
     showInStatusBar(window, message);
 }
 
-void fail(QWidget* parentForMessage, const QString& action, const QString& reason) {
+}  // namespace
+
+void reportFailure(QWidget* parentForMessage, const QString& action, const QString& reason) {
     const QString message = QObject::tr("Cannot %1: %2").arg(action, reason);
     QWidget* window = parentForMessage ? parentForMessage->window() : QApplication::activeWindow();
     if (!SlotErrorReporter::instance()->report(message)) {
@@ -56,8 +58,6 @@ void fail(QWidget* parentForMessage, const QString& action, const QString& reaso
     core::namedLogger("gui")->error("{}", message.toStdString());
     show(window, message);
 }
-
-}  // namespace
 
 SlotErrorReporter* SlotErrorReporter::instance() {
     // Owned by the application object, so it outlives every window; made on first use (UI thread).
@@ -84,12 +84,12 @@ bool guarded(QWidget* parentForMessage, const QString& action, const std::functi
         body();
         return true;
     } catch (const core::Error& e) {
-        fail(parentForMessage, action, QString::fromStdString(e.what()));
+        reportFailure(parentForMessage, action, QString::fromStdString(e.what()));
     } catch (const std::bad_alloc&) {
         // Nothing big is allocated here: the message and the box are small next to what failed.
-        fail(parentForMessage, action, QObject::tr("out of memory"));
+        reportFailure(parentForMessage, action, QObject::tr("out of memory"));
     } catch (const std::exception& e) {
-        fail(parentForMessage, action, QString::fromStdString(e.what()));
+        reportFailure(parentForMessage, action, QString::fromStdString(e.what()));
     }
     return false;
 }

@@ -37,6 +37,10 @@ private:
     qint64 m_lastAt = 0;  // ms since the epoch of m_last
 };
 
+// Reports a failure caught elsewhere (a store call's error text that came back from its thread)
+// exactly as `guarded` reports its own: "Cannot <action>: <reason>", logged, shown once.
+void reportFailure(QWidget* parentForMessage, const QString& action, const QString& reason);
+
 // Runs `body`; on core::Error, std::bad_alloc or any std::exception returns false after reporting
 // "Cannot <action>: <reason>". `parentForMessage` picks the window the message box belongs to
 // (nullptr: the active window, or no box at all, only the log and the reporter's signal).
