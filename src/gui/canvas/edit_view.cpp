@@ -1,16 +1,16 @@
 #include "canvas/edit_view.h"
 
+#include <memory>
+
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QMenu>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
@@ -22,6 +22,7 @@
 #include "chiaro/core/logging.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/mask/mask_ops.h"
+#include "util/pool_task.h"
 
 namespace chiaro::gui {
 
@@ -159,32 +160,6 @@ bool EditView::runWholeMask(const QString& text, const std::function<void(cv::Ma
     return false;
 }
 
-namespace {
-
-struct MaskFileOutcome {
-    cv::Mat mask;  // the decoded mask (import)
-    QString error;
-};
-
-// Runs `work` on Qt's pool and hands its outcome to `done` on `context`'s thread.
-void runMaskFileTask(QObject* context, std::function<MaskFileOutcome()> work,
-                     std::function<void(const MaskFileOutcome&)> done) {
-    auto* watcher = new QFutureWatcher<MaskFileOutcome>(context);
-    QObject::connect(watcher, &QFutureWatcher<MaskFileOutcome>::finished, context, [watcher, done] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([work = std::move(work)] {
-        try {
-            return work();
-        } catch (const std::exception& e) {
-            return MaskFileOutcome{cv::Mat(), QString::fromStdString(e.what())};
-        }
-    }));
-}
-
-}  // namespace
-
 bool EditView::importMaskFile(const QString& path) {
     try {
         if (!m_document->hasPhoto()) throw core::Error(core::ErrorCode::Usage, "mask import: open a photo first");
@@ -195,23 +170,24 @@ bool EditView::importMaskFile(const QString& path) {
     }
     Q_EMIT message(tr("Loading the mask %1…").arg(QFileInfo(path).fileName()));
     const cv::Mat photo = m_document->rgb();  // to drop the result if another photo opens meanwhile
-    runMaskFileTask(this, [path] { return MaskFileOutcome{core::loadMask(path.toStdString()), {}}; },
-                    [this, path, photo](const MaskFileOutcome& outcome) {
-                        bool ok = false;
-                        if (m_document->rgb().data != photo.data) {
-                            Q_EMIT message(tr("Mask %1 not used: another photo was opened").arg(QFileInfo(path).fileName()));
-                        } else if (!outcome.error.isEmpty()) {
-                            Q_EMIT message(tr("Cannot import the mask: %1").arg(outcome.error));
-                        } else {
-                            try {
-                                Q_EMIT message(m_document->importMask(outcome.mask, QFileInfo(path).fileName()));
-                                ok = true;
-                            } catch (const std::exception& e) {
-                                Q_EMIT message(tr("Cannot import the mask: %1").arg(QString::fromStdString(e.what())));
-                            }
-                        }
-                        Q_EMIT maskFileFinished(path, ok);
-                    });
+    auto loaded = std::make_shared<cv::Mat>();
+    runOnPool(this, [path, loaded] { *loaded = core::loadMask(path.toStdString()); },
+              [this, path, photo, loaded](const QString& error) {
+                  bool ok = false;
+                  if (m_document->rgb().data != photo.data) {
+                      Q_EMIT message(tr("Mask %1 not used: another photo was opened").arg(QFileInfo(path).fileName()));
+                  } else if (!error.isEmpty()) {
+                      Q_EMIT message(tr("Cannot import the mask: %1").arg(error));
+                  } else {
+                      try {
+                          Q_EMIT message(m_document->importMask(*loaded, QFileInfo(path).fileName()));
+                          ok = true;
+                      } catch (const std::exception& e) {
+                          Q_EMIT message(tr("Cannot import the mask: %1").arg(QString::fromStdString(e.what())));
+                      }
+                  }
+                  Q_EMIT maskFileFinished(path, ok);
+              });
     return true;
 }
 
@@ -221,18 +197,15 @@ bool EditView::exportMaskFile(const QString& path) {
         return false;
     }
     const cv::Mat mask = m_document->mask().clone();  // the brush may go on painting meanwhile
-    runMaskFileTask(this, [path, mask] {
-                        core::savePng(path.toStdString(), mask);
-                        return MaskFileOutcome{};
-                    },
-                    [this, path](const MaskFileOutcome& outcome) {
-                        if (outcome.error.isEmpty()) {
-                            Q_EMIT message(tr("Saved the mask to %1").arg(path));
-                        } else {
-                            Q_EMIT message(tr("Cannot save the mask: %1").arg(outcome.error));
-                        }
-                        Q_EMIT maskFileFinished(path, outcome.error.isEmpty());
-                    });
+    runOnPool(this, [path, mask] { core::savePng(path.toStdString(), mask); },
+              [this, path](const QString& error) {
+                  if (error.isEmpty()) {
+                      Q_EMIT message(tr("Saved the mask to %1").arg(path));
+                  } else {
+                      Q_EMIT message(tr("Cannot save the mask: %1").arg(error));
+                  }
+                  Q_EMIT maskFileFinished(path, error.isEmpty());
+              });
     return true;
 }
 

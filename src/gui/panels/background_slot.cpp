@@ -1,17 +1,18 @@
 #include "panels/background_slot.h"
 
+#include <memory>
+
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QMimeData>
 #include <QMouseEvent>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QUrl>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "chiaro/image/image_io.h"
 #include "image_bridge.h"
+#include "util/pool_task.h"
 
 namespace chiaro::gui {
 
@@ -26,27 +27,6 @@ BackgroundSlot::BackgroundSlot(QWidget* parent) : QLabel(parent) {
     clear();
 }
 
-namespace {
-
-struct Decoded {
-    cv::Mat rgb;
-    QImage thumbnail;
-    QString error;
-};
-
-Decoded decodeBackground(const QString& path) {
-    Decoded out;
-    try {
-        out.rgb = core::loadImageRgb(path.toStdString());
-        out.thumbnail = matToQImage(out.rgb).scaled(160, 56, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    } catch (const std::exception& e) {
-        out.error = QString::fromStdString(e.what());
-    }
-    return out;
-}
-
-}  // namespace
-
 bool BackgroundSlot::setBackgroundFile(const QString& path) {
     try {
         core::probeImageSize(path.toStdString());  // the header only: a clear refusal at once
@@ -57,25 +37,29 @@ bool BackgroundSlot::setBackgroundFile(const QString& path) {
     const quint64 request = ++m_requests;
     m_loading = request;
     setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<Decoded>(this);
-    connect(watcher, &QFutureWatcher<Decoded>::finished, this, [this, watcher, request, path] {
-        watcher->deleteLater();
+    struct Decoded {
+        cv::Mat rgb;
+        QImage thumbnail;
+    };
+    auto decoded = std::make_shared<Decoded>();
+    runOnPool(this, [path, decoded] {
+        decoded->rgb = core::loadImageRgb(path.toStdString());
+        decoded->thumbnail = matToQImage(decoded->rgb).scaled(160, 56, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    }, [this, request, path, decoded](const QString& error) {
         if (request != m_requests) return;  // superseded, or cleared meanwhile
         m_loading = 0;
-        const Decoded decoded = watcher->result();
-        if (!decoded.error.isEmpty()) {
+        if (!error.isEmpty()) {
             if (m_background.empty()) setText(tr("Background: none (drop a photo)"));
             else setPixmap(QPixmap::fromImage(m_thumbnail));
-            Q_EMIT loadFailed(decoded.error);
+            Q_EMIT loadFailed(error);
             return;
         }
-        m_background = decoded.rgb;
+        m_background = decoded->rgb;
         m_path = path;
-        m_thumbnail = decoded.thumbnail;
+        m_thumbnail = decoded->thumbnail;
         setPixmap(QPixmap::fromImage(m_thumbnail));
         Q_EMIT backgroundChanged(path);
     });
-    watcher->setFuture(QtConcurrent::run(decodeBackground, path));
     return true;
 }
 

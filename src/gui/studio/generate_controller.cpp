@@ -4,11 +4,9 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QFutureWatcher>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "chiaro/bundle/model_set.h"
 #include "chiaro/core/logging.h"
@@ -16,6 +14,7 @@
 #include "result/compare_view.h"
 #include "result/history_strip.h"
 #include "result/variants_sheet.h"
+#include "util/pool_task.h"
 #include "worker/engine_host.h"
 
 namespace chiaro::gui {
@@ -162,24 +161,12 @@ bool GenerateController::save(const QString& path, int index) {
     if (index < 0 || index >= m_views.history->count()) return false;
     const RelightResultPtr result = m_views.history->entry(index).result;
     const int bitDepth = m_settings.bitDepth;
-    QFuture<QString> future = QtConcurrent::run([result, path, bitDepth]() -> QString {
-        try {
-            core::saveRelightResult(path.toStdString(), *result, bitDepth);
-            return {};
-        } catch (const std::exception& e) {
-            return QString::fromStdString(e.what());
-        }
-    });
-    m_saves.append(future);
     ++m_savesRunning;
     Q_EMIT statusMessage(tr("Saving %1…").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, result, path] {
-        watcher->deleteLater();
+    auto saved = [this, result, path](const QString& error) {
         --m_savesRunning;
         m_saves.erase(std::remove_if(m_saves.begin(), m_saves.end(), [](const QFuture<QString>& f) { return f.isFinished(); }),
                       m_saves.end());
-        const QString error = watcher->result();
         if (!error.isEmpty()) {
             Q_EMIT statusMessage(tr("Cannot save: %1").arg(error));
             Q_EMIT saveFinished(path, false, error);
@@ -190,8 +177,9 @@ bool GenerateController::save(const QString& path, int index) {
             if (m_views.history->entry(i).result == result) m_views.history->setSavedPath(i, path);
         Q_EMIT statusMessage(tr("Saved %1").arg(path));
         Q_EMIT saveFinished(path, true, QString());
-    });
-    watcher->setFuture(future);
+    };
+    m_saves.append(runOnPool(this, [result, path, bitDepth] { core::saveRelightResult(path.toStdString(), *result, bitDepth); },
+                             saved));
     return true;
 }
 

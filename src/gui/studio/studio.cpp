@@ -8,7 +8,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QMainWindow>
 #include <QMenu>
@@ -18,7 +17,6 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QUrl>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <opencv2/core.hpp>
 
@@ -37,6 +35,7 @@
 #include "settings/settings_dialog.h"
 #include "studio/drop_router.h"
 #include "studio/generate_controller.h"
+#include "util/pool_task.h"
 #include "worker/preview_renderer.h"
 
 namespace chiaro::gui {
@@ -291,21 +290,11 @@ void Studio::pasteImage() {
     const QString path = dir + QStringLiteral("/pasted-%1.png")
                                    .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
     // Written on the pool (a pasted screenshot of a 5K screen is 15 MP), then opened like a file.
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        const QString error = watcher->result();
-        if (!error.isEmpty()) return showStatus(tr("Cannot keep the pasted image: %1").arg(error));
-        m_openPhoto(path);
-    });
-    watcher->setFuture(QtConcurrent::run([image, path]() -> QString {
-        try {
-            core::savePng(path.toStdString(), qImageToRgbMat(image));
-            return {};
-        } catch (const std::exception& e) {
-            return QString::fromStdString(e.what());
-        }
-    }));
+    runOnPool(this, [image, path] { core::savePng(path.toStdString(), qImageToRgbMat(image)); },
+              [this, path](const QString& error) {
+                  if (!error.isEmpty()) return showStatus(tr("Cannot keep the pasted image: %1").arg(error));
+                  m_openPhoto(path);
+              });
 }
 
 bool Studio::saveAs(const QString& path) { return m_generator->save(path); }
