@@ -131,6 +131,8 @@ void resolveMaskSource(const ArgParser& p, BatchCli& cli) {
 BatchCli parseOptions(const ArgParser& p) {
     BatchCli cli;
     cli.settings = parseRelightOptions(p);
+    if (cli.settings.lightFromBackground)  // one background for the whole batch: one rig
+        applyLightFromBackground(cli.settings, core::loadImageRgb(cli.settings.backgroundPath));
     cli.plan.inputDir = p.positional(0);
     cli.plan.outputDir = p.value("output");
     cli.plan.recursive = p.isSet("recursive");

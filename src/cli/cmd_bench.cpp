@@ -106,6 +106,8 @@ int runBench(const Args& args) {
     std::vector<BenchRow> rows = benchFullResolution(options);
     const auto light = benchLightModel(options);
     rows.insert(rows.end(), light.begin(), light.end());
+    const auto rig = benchLightRig(options);
+    rows.insert(rows.end(), rig.begin(), rig.end());
     const auto display = benchDisplay(options);
     rows.insert(rows.end(), display.begin(), display.end());
     if (!parser.isSet("light-only")) {

@@ -5,9 +5,10 @@
 #include "chiaro/core/error.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/light/light_map.h"
-#include "chiaro/light/light_options.h"
+#include "chiaro/light/light_rig.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "light_args.h"
 
 namespace chiaro::cli {
 namespace {
@@ -26,22 +27,16 @@ core::LightMapVariant parseVariant(const std::string& text) {
 int runLightmap(const Args& args) {
     ArgParser parser("lightmap",
                      "Write the light map (initial latent image) for a light direction.");
-    parser.addOption("light", "AZ,EL", "light direction in degrees (CONTRACTS.md §1)");
-    parser.addOption("light-preset", "P",
-                     "left|right|top|bottom (IC-Light's exact gradients), front, back");
+    addLightOptions(parser);
     parser.addOption("width", "W", "map width in pixels", "512");
     parser.addOption("height", "H", "map height in pixels", "640");
     parser.addOption("variant", "fc|fbc", "fc: gradient 255..0, fbc: 224..32", "fc");
-    parser.addOption("color-temp", "K", "light colour temperature in kelvin (6500 = white)");
-    parser.addOption("intensity", "X", "light intensity 0..2", "1");
     parser.addOption("output", "MAP.png", "output PNG (also -o)");
     if (!parser.parse(args))
         return printHelp(parser);
     applyCommonOptions(parser);
 
-    const core::LightSettings light =
-        core::lightSettingsFromText({parser.optional("light"), parser.optional("light-preset"),
-                                     parser.optional("color-temp"), parser.optional("intensity")});
+    const core::LightSettings light = lightFromOptions(parser);
     if (!light.direction) {
         throw core::Error(core::ErrorCode::Usage,
                           "lightmap: needs --light AZ,EL or a --light-preset other than none");
@@ -52,13 +47,15 @@ int runLightmap(const Args& args) {
         core::renderLightMap(light, width, height, parseVariant(parser.value("variant")));
     core::savePng(output, map);
 
-    const auto preset = core::exactIcLightPreset(*light.direction);
+    // A rig's map is not one of IC-Light's gradients even when its key sits at a preset.
+    const auto preset = light.isSingleLight() ? core::exactIcLightPreset(*light.direction) : std::nullopt;
     nlohmann::json result{{"output", output},
                           {"width", width},
                           {"height", height},
                           {"azimuth", light.direction->azimuth},
                           {"elevation", light.direction->elevation},
-                          {"exact_preset", preset ? core::lightPresetName(*preset) : ""}};
+                          {"exact_preset", preset ? core::lightPresetName(*preset) : ""},
+                          {"rig", core::rigToJson(light)}};
     printLine(parser.isSet("json") ? result.dump() : "wrote " + output);
     return 0;
 }

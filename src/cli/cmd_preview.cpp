@@ -5,10 +5,10 @@
 
 #include "chiaro/core/error.h"
 #include "chiaro/image/image_io.h"
-#include "chiaro/light/light_options.h"
 #include "chiaro/light/preview_relighter.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "light_args.h"
 
 namespace chiaro::cli {
 
@@ -16,20 +16,15 @@ int runPreview(const Args& args) {
     ArgParser parser("preview", "Instant weight-free relight of a photo (no model needed).");
     parser.addPositional("input", "the photo (PNG, JPEG, WebP, BMP, TIFF)");
     parser.addOption("output", "OUT.png", "output PNG (also -o)");
-    parser.addOption("light", "AZ,EL", "light direction in degrees (CONTRACTS.md §1)");
-    parser.addOption("light-preset", "P", "left|right|top|bottom|front|back instead of --light");
+    addLightOptions(parser);
     parser.addOption("mask", "M.png", "subject mask (255 = subject); default: the whole image");
     parser.addFlag("keep-unmasked", "copy the pixels outside the mask unchanged");
-    parser.addOption("color-temp", "K", "light colour temperature in kelvin (6500 = white)");
-    parser.addOption("intensity", "X", "light intensity 0..2", "1");
     parser.addOption("detail", "X", "relief taken from the photo's fine detail, 0..2", "0.5");
     if (!parser.parse(args))
         return printHelp(parser);
     applyCommonOptions(parser);
 
-    const core::LightSettings light =
-        core::lightSettingsFromText({parser.optional("light"), parser.optional("light-preset"),
-                                     parser.optional("color-temp"), parser.optional("intensity")});
+    const core::LightSettings light = lightFromOptions(parser);
     if (!light.direction)
         throw core::Error(core::ErrorCode::Usage, "preview: needs --light AZ,EL or --light-preset");
     const std::string output = parser.value("output");

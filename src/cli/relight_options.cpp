@@ -1,5 +1,7 @@
 #include "relight_options.h"
 
+#include "light_args.h"
+
 #include "auto_mask.h"
 
 #include "chiaro/core/error.h"
@@ -8,7 +10,7 @@
 #include "chiaro/image/image_io.h"
 #include "chiaro/image/photo.h"
 #include "chiaro/image/pillow_resize.h"
-#include "chiaro/light/light_options.h"
+#include "chiaro/light/environment_light.h"
 #include "chiaro/pipeline/presets.h"
 
 namespace chiaro::cli {
@@ -21,10 +23,12 @@ void addRelightOptions(ArgParser& p) {
     p.addOption("mode", "MODE", "subject (relight the masked subject) | inpaint (regenerate the masked region)", "subject");
     p.addOption("background", "BG", "background image for the fbc model");
     p.addOption("background-mode", "MODE", "fbc background: upload | flip | grey | light", "light");
-    p.addOption("light", "AZ,EL", "light direction in degrees (CONTRACTS.md §1)");
-    p.addOption("light-preset", "P", "left | right | top | bottom | front | back | none");
-    p.addOption("color-temp", "K", "light colour temperature in kelvin");
-    p.addOption("intensity", "X", "light intensity 0..2", "1");
+    addLightOptions(p);
+    p.addFlag("light-from-background",
+              "fbc: derive the light rig from the --background photo (its bright areas become lights)");
+    p.addOption("keep-colour", "X",
+                "keep the subject's colours from the photo, 0..1 (1 = its chroma exactly; the "
+                "luminance follows the new light)", "0");
     p.addOption("prompt", "P", "what the picture shows and how it is lit", "");
     p.addOption("added-prompt", "A", "appended to the prompt", "best quality");
     p.addOption("negative-prompt", "N", "what to avoid", "lowres, bad anatomy, bad hands, cropped, worst quality");
@@ -96,12 +100,8 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     const std::string mode = p.value("mode");
     if (mode != "subject" && mode != "inpaint") throw Error(ErrorCode::Usage, "--mode must be subject or inpaint");
     job.mode = mode == "inpaint" ? core::RelightMode::Inpaint : core::RelightMode::Subject;
-    core::LightOptionsText lightText;
-    lightText.light = p.optional("light");
-    lightText.preset = p.optional("light-preset");
-    lightText.colorTemp = p.optional("color-temp");
-    lightText.intensity = p.optional("intensity");
-    job.light = core::lightSettingsFromText(lightText);
+    job.light = lightFromOptions(p);
+    job.keepColour = p.doubleValue("keep-colour", 0.0);
     job.prompt = p.value("prompt");
     job.addedPrompt = p.value("added-prompt");
     job.negativePrompt = p.value("negative-prompt");
@@ -139,6 +139,11 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     else throw Error(ErrorCode::Usage, "--background-mode must be upload, flip, grey or light");
     s.backgroundPath = p.valueOr("background", "");
     if (!s.backgroundPath.empty() && !p.isSet("background-mode")) job.fbcBackground = core::FbcBackground::Upload;
+    s.lightFromBackground = p.isSet("light-from-background");
+    if (s.lightFromBackground && s.backgroundPath.empty())
+        throw Error(ErrorCode::Usage, "--light-from-background needs --background BG");
+    if (s.lightFromBackground && (p.isSet("light") || p.isSet("light-preset") || p.isSet("rig") || p.isSet("env")))
+        throw Error(ErrorCode::Usage, "--light-from-background cannot be combined with --light, --light-preset, --rig or --env");
 
     s.maskPath = p.valueOr("mask", "");
     s.autoMask = p.value("auto-mask");
@@ -172,6 +177,13 @@ void loadJobImages(RelightCliSettings& s, const std::string& inputPath) {
         s.job.mask = computeAutoMask(s.autoMask, s.job.image, s.modelsDir, s.engine, &s.job.maskSource);
     }
     if (!s.backgroundPath.empty()) s.job.background = core::loadImageRgb(s.backgroundPath);
+    if (s.lightFromBackground) applyLightFromBackground(s, s.job.background);
+}
+
+void applyLightFromBackground(RelightCliSettings& s, const cv::Mat& backgroundRgb) {
+    const double ambient = s.job.light.ambient;
+    s.job.light = core::rigFromBackground(backgroundRgb);
+    if (ambient > 0.0) s.job.light.ambient = ambient;  // an explicit --ambient wins
 }
 
 }  // namespace chiaro::cli

@@ -18,6 +18,7 @@ struct RelightCliSettings {
     std::string autoMask = "none";  // --auto-mask
     std::string backgroundPath;     // --background
     std::string previewDir;         // --preview-dir
+    bool lightFromBackground = false;  // --light-from-background: the rig from the background photo
     int bitDepth = 8;
     bool stepsGiven = false;  // else the bundle variant's default (fc 25, fbc 20)
     bool cfgGiven = false;    // else fc 2, fbc 7
@@ -32,5 +33,9 @@ RelightCliSettings parseRelightOptions(const ArgParser& parser);
 // Loads the photo, mask and background the settings name into the job (Error(BadInput) naming the
 // file when one cannot be read).
 void loadJobImages(RelightCliSettings& settings, const std::string& inputPath);
+
+// --light-from-background: the job's light becomes the rig derived from `backgroundRgb` (CV_8UC3);
+// an --ambient the user gave is kept.
+void applyLightFromBackground(RelightCliSettings& settings, const cv::Mat& backgroundRgb);
 
 }  // namespace chiaro::cli

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTimer>
 
 #include <cstdio>
@@ -19,6 +20,8 @@
 #include "chiaro/core/paths.h"
 #include "chiaro/pipeline/compute_threads.h"
 #include "main_window.h"
+#include "panels/light_panel.h"
+#include "studio/studio.h"
 #include "worker/engine_host.h"
 
 namespace {
@@ -82,7 +85,9 @@ int main(int argc, char** argv) {
     QCommandLineOption verbose("verbose", "log debug messages");
     QCommandLineOption screenshot("screenshot", "save the window to FILE after start-up and quit", "FILE");
     QCommandLineOption size("size", "window size WxH", "WxH");
-    parser.addOptions({verbose, screenshot, size});
+    QCommandLineOption rig("rig", "start with the light rig NAME (rembrandt, butterfly, ...) or from FILE "
+                                  "(a rig .json or a Chiaro PNG)", "NAME_OR_FILE");
+    parser.addOptions({verbose, screenshot, size, rig});
     parser.process(app);
 
     const QString logDir = QString::fromStdString(chiaro::core::userDataDir()) + "/logs";
@@ -97,6 +102,15 @@ int main(int argc, char** argv) {
     // main decides how to exit.
     auto owned = std::make_unique<chiaro::gui::MainWindow>();
     chiaro::gui::MainWindow& window = *owned;
+    if (parser.isSet(rig)) {
+        const QString spec = parser.value(rig);
+        chiaro::gui::LightPanel* light = window.studio()->lightPanel();
+        const bool ok = QFileInfo::exists(spec) ? light->loadRig(spec) : light->applyNamedRig(spec);
+        if (!ok) {
+            std::fprintf(stderr, "chiaro: --rig %s: %s\n", qPrintable(spec), qPrintable(light->lastError()));
+            return 2;
+        }
+    }
     const QStringList photos = parser.positionalArguments();
     window.openPhoto(photos.isEmpty() ? QStringLiteral(":/samples/coffee.png") : photos.first());
     // --size wins over the saved layout (tests and screenshots need a known size), saves nothing.

@@ -1,8 +1,10 @@
 // chiaro-cli lightmap, preview and estimate-light, run as a child process on real files.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -197,8 +199,74 @@ TEST_CASE("preview and mask never write over their input photo or mask", "[cli][
     }
     CHECK(std::filesystem::file_size(photo) == photoSize);
     CHECK(cv::norm(readRgb(photo), original, cv::NORM_INF) == 0.0);
-    CHECK(cv::countNonZero(cv::imread(mask, cv::IMREAD_GRAYSCALE)) == maskImage.total());
+    CHECK(cv::countNonZero(cv::imread(mask, cv::IMREAD_GRAYSCALE)) == static_cast<int>(maskImage.total()));
 
     // A different output in the same folder still works.
     CHECK(runCli({"preview", photo, "-o", dir.file("out.png"), "--light", "90,0"}).exitCode == 0);
+}
+
+TEST_CASE("lightmap and preview take a rig: several --light, --ambient, named rigs", "[cli][light][rig]") {
+    TempDir dir;
+    const auto key = runCli({"lightmap", "--light", "270,0", "--width", "64", "--height", "32", "-o",
+                             dir.file("key.png")});
+    REQUIRE(key.exitCode == 0);
+    const auto three = runCli({"lightmap", "--light", "270,0", "--light", "90,0,0.5,3200,0.4",
+                               "--light", "180,30,0.6", "--ambient", "0.1", "--width", "64",
+                               "--height", "32", "-o", dir.file("rig.png"), "--json"});
+    REQUIRE(three.exitCode == 0);
+    const auto json = nlohmann::json::parse(three.out);
+    CHECK(json["rig"]["lights"].size() == 3);
+    CHECK(json["rig"]["ambient"] == 0.1);
+    CHECK(json["exact_preset"] == "");
+    const cv::Mat single = readRgb(dir.file("key.png")), withFill = readRgb(dir.file("rig.png"));
+    const cv::Rect rightSide(48, 0, 16, 32);
+    CHECK(meanGrey(withFill, rightSide) > meanGrey(single, rightSide) + 40.0);
+    // The warm 3200 K fill shows as red over blue on its side.
+    const cv::Scalar rightColour = cv::mean(withFill(rightSide));
+    CHECK(rightColour[0] > rightColour[2] + 10.0);
+
+    const auto sheet = runCli({"preview", samplePhoto("coffee.png"), "-o", dir.file("p.png"),
+                               "--light-preset", "rim-only"});
+    CHECK(sheet.exitCode == 0);
+    CHECK(readRgb(dir.file("p.png")).size() == readRgb(samplePhoto("coffee.png")).size());
+}
+
+TEST_CASE("a rig saved as JSON drives lightmap", "[cli][light][rig]") {
+    TempDir dir;
+    std::ofstream(dir.file("rig.json"))
+        << R"({"chiaro_rig": 1, "ambient": 0.05, "lights": [{"azimuth": 315, "elevation": 35},
+             {"azimuth": 60, "elevation": 0, "intensity": 0.4, "kelvin": 4000, "size": 0.5}]})";
+    const auto r = runCli({"lightmap", "--rig", dir.file("rig.json"), "-o", dir.file("m.png"), "--json"});
+    REQUIRE(r.exitCode == 0);
+    CHECK(nlohmann::json::parse(r.out)["rig"]["lights"].size() == 2);
+}
+
+TEST_CASE("bad rigs and light specs: one-line errors, exit 2 or 3, nothing written", "[cli][light][rig]") {
+    TempDir dir;
+    const std::string out = dir.file("m.png");
+    std::string five = R"({"lights": [)";
+    for (int i = 0; i < 5; ++i)
+        five += std::string(i ? "," : "") + R"({"azimuth": )" + std::to_string(i * 40) + R"(, "elevation": 0})";
+    std::ofstream(dir.file("five.json")) << five << "]}";
+    std::ofstream(dir.file("negative.json")) << R"({"lights": [{"azimuth": 0, "elevation": 0, "intensity": -1}]})";
+    std::ofstream(dir.file("broken.json")) << R"({"lights": [)";
+    const auto expectOneLine = [&](const std::vector<std::string>& args, int code, const std::string& words) {
+        const auto r = runCli(args);
+        INFO(r.err);
+        CHECK(r.exitCode == code);
+        CHECK(r.err.find(words) != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    };
+    expectOneLine({"lightmap", "--rig", dir.file("five.json"), "-o", out}, 2, "5 lights, at most 4");
+    expectOneLine({"lightmap", "--rig", dir.file("negative.json"), "-o", out}, 2, "intensity");
+    expectOneLine({"lightmap", "--rig", dir.file("broken.json"), "-o", out}, 3, "not JSON");
+    expectOneLine({"lightmap", "--rig", dir.file("missing.json"), "-o", out}, 3, "missing.json");
+    expectOneLine({"lightmap", "--light", "0,0", "--light", "40,0", "--light", "80,0", "--light",
+                   "120,0", "--light", "160,0", "-o", out},
+                  2, "at most 4 lights");
+    expectOneLine({"lightmap", "--light", "0,0,-0.5", "-o", out}, 2, "intensity");
+    expectOneLine({"lightmap", "--light", "0,0", "--rig", dir.file("negative.json"), "-o", out}, 2,
+                  "cannot be combined");
+    expectOneLine({"lightmap", "--light", "0,0", "--ambient", "-0.2", "-o", out}, 2, "ambient");
+    CHECK_FALSE(std::filesystem::exists(out));
 }

@@ -45,7 +45,8 @@ namespace {
 
 chiaro::jobs::JobSpec spec(const std::string& input, const std::string& output) {
     chiaro::jobs::JobSpec s;
-    s.params = chiaro::core::jobToJson(chiaro::core::RelightJob{});
+    const chiaro::core::RelightJob job;  // a named default job: GCC 12 warns about a temporary's vector
+    s.params = chiaro::core::jobToJson(job);
     s.inputPath = input;
     s.outputPath = output;
     s.label = fs::path(input).filename().string();

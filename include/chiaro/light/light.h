@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace chiaro::core {
 
@@ -39,17 +40,48 @@ struct LightColor {
     static LightColor fromKelvin(double kelvin);  // 1000..40000 K, 6500 K ≈ white
 };
 
-// Everything the user sets about the light. `direction` empty = IC-Light's "None".
+// One lamp of a light rig (issue #21). `size` is the lamp's apparent size: 0 = a hard point light
+// (today's single light), 1 = a very large soft box; it softens the light map's ramp and the
+// preview's terminator and highlight.
+struct LightSource {
+    LightDirection direction;
+    LightColor color;
+    double intensity = 1.0;  // 0..kMaxLightIntensity
+    double size = 0.0;       // 0..1
+};
+
+constexpr int kMaxRigLights = 4;
+constexpr double kMaxLightIntensity = 2.0;
+constexpr double kMaxAmbient = 1.0;
+
+// Everything the user sets about the light: the key light (`direction`, `color`, `intensity`,
+// `size`), up to three more lights of a rig (fill, rim, ...) and an ambient level. `direction`
+// empty = IC-Light's "None": no light at all (the other lights and the ambient are then ignored).
+// A single hard light without ambient (isSingleLight) renders exactly the maps of before the rig,
+// IC-Light's gradients at the four presets (parity).
 struct LightSettings {
     std::optional<LightDirection> direction;
     LightColor color;
     double intensity = 1.0;  // 0..2, 1 = IC-Light's plain gradient
+    double size = 0.0;       // the key light's size, 0..1
+    std::vector<LightSource> otherLights;  // at most kMaxRigLights - 1
+    double ambient = 0.0;    // 0..1: uniform light added everywhere (the map's floor, the preview's fill)
+
+    bool isSingleLight() const { return otherLights.empty() && size == 0.0 && ambient == 0.0; }
+    // The key light and the others, in order; empty without a direction.
+    std::vector<LightSource> lights() const;
+    // Sets the key light and the others from `lights` (the first is the key); empty = no light.
+    void setLights(const std::vector<LightSource>& lights);
 };
 
-constexpr double kMaxLightIntensity = 2.0;
+bool operator==(const LightColor& a, const LightColor& b);
+bool operator==(const LightSource& a, const LightSource& b);
+bool operator==(const LightSettings& a, const LightSettings& b);
+inline bool operator!=(const LightSettings& a, const LightSettings& b) { return !(a == b); }
 
-// Throws Error(Usage) when the intensity is outside 0..kMaxLightIntensity or a colour multiplier is
-// negative or not finite. The renderers call it; the GUI may call it to validate user input.
+// Throws Error(Usage) when an intensity is outside 0..kMaxLightIntensity, a colour multiplier is
+// negative or not finite, a size is outside 0..1, the ambient outside 0..1 or there are more than
+// kMaxRigLights lights. The renderers call it; the GUI may call it to validate user input.
 void validateLightSettings(const LightSettings& light);
 
 }  // namespace chiaro::core

@@ -2,6 +2,8 @@
 // The light map that seeds the diffusion's initial latent. For IC-Light's four presets it equals the
 // reference gradient pixel for pixel; other directions (front, back, diagonals, elevation) change it
 // continuously. Colour and intensity tint and scale it (white at intensity 1 = the plain gradient).
+// A rig (several lights, sizes, ambient) adds each light's ramp and the ambient to the key's map;
+// one hard light without ambient is exactly the single-light map (IC-Light parity).
 #include <opencv2/core.hpp>
 
 #include "chiaro/light/light.h"
@@ -27,5 +29,10 @@ constexpr int kMaxLightMapSide = 16384;
 // centre and bright rim for a back light. Linear in L, so the map is continuous over the sphere.
 // The preview relighter uses it to wash the background with the same light.
 double lightMapShading(const std::array<double, 3>& l, double u, double v);
+
+// A light of size s (light.h) keeps this share of the ramp's contrast: 1 - kSizeContrastLoss × s.
+constexpr double kSizeContrastLoss = 0.6;
+// lightMapShading with the ramp's contrast scaled (1 = lightMapShading): (1 + contrast × ...) / 2.
+double softLightMapShading(const std::array<double, 3>& l, double u, double v, double contrast);
 
 }  // namespace chiaro::core

@@ -66,6 +66,7 @@ struct RelightJob {
     bool keepUnmasked = false;   // pixels outside the feathered mask are copied from the input
     bool transparent = false;    // RGBA output with the subject mask as alpha (subject mode)
     double detailPreserve = 0.0; // 0..1: how much of the photo's fine detail is transferred back
+    double keepColour = 0.0;     // 0..1: the subject keeps the photo's chroma (colour_keep.h); 0 = off
     int previewEvery = 1;        // latent preview every N steps (0 = none)
 };
 

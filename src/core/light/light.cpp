@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "chiaro/core/error.h"
@@ -62,6 +63,13 @@ std::array<double, 3> blackBodyRgb(double kelvin) {
         g = 288.1221695283 * std::pow(t - 60.0, -0.0755148492) / 255.0;
     }
     return {std::clamp(r, 0.0, 1.0), std::clamp(g, 0.0, 1.0), std::clamp(b, 0.0, 1.0)};
+}
+
+// A number for a message: "2.5", "-0.1", "nan".
+std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
 }
 
 }  // namespace
@@ -189,14 +197,67 @@ LightColor LightColor::fromKelvin(double kelvin) {
     return {rgb[0] / peak, rgb[1] / peak, rgb[2] / peak};
 }
 
+std::vector<LightSource> LightSettings::lights() const {
+    std::vector<LightSource> all;
+    if (!direction)
+        return all;
+    all.push_back({*direction, color, intensity, size});
+    all.insert(all.end(), otherLights.begin(), otherLights.end());
+    return all;
+}
+
+void LightSettings::setLights(const std::vector<LightSource>& lights) {
+    otherLights.clear();
+    if (lights.empty()) {
+        direction.reset();
+        return;
+    }
+    direction = lights.front().direction;
+    color = lights.front().color;
+    intensity = lights.front().intensity;
+    size = lights.front().size;
+    otherLights.assign(lights.begin() + 1, lights.end());
+}
+
+bool operator==(const LightColor& a, const LightColor& b) {
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+bool operator==(const LightSource& a, const LightSource& b) {
+    return a.direction.azimuth == b.direction.azimuth &&
+           a.direction.elevation == b.direction.elevation && a.color == b.color &&
+           a.intensity == b.intensity && a.size == b.size;
+}
+
+bool operator==(const LightSettings& a, const LightSettings& b) {
+    return a.lights() == b.lights() && (!a.direction || a.ambient == b.ambient);
+}
+
 void validateLightSettings(const LightSettings& light) {
     const auto bad = [](double v) { return !std::isfinite(v) || v < 0.0; };
-    if (bad(light.intensity) || light.intensity > kMaxLightIntensity) {
-        throw Error(ErrorCode::Usage,
-                    "light: intensity must be within 0..2, got " + std::to_string(light.intensity));
+    if (static_cast<int>(light.otherLights.size()) > kMaxRigLights - 1) {
+        throw Error(ErrorCode::Usage, "light: a rig has at most " + std::to_string(kMaxRigLights) +
+                                          " lights, got " +
+                                          std::to_string(light.otherLights.size() + 1));
     }
-    if (bad(light.color.r) || bad(light.color.g) || bad(light.color.b)) {
-        throw Error(ErrorCode::Usage, "light: colour multipliers must be finite and non-negative");
+    if (bad(light.ambient) || light.ambient > kMaxAmbient)
+        throw Error(ErrorCode::Usage, "light: ambient must be within 0..1, got " + number(light.ambient));
+    const LightSource key{light.direction.value_or(LightDirection{}), light.color, light.intensity,
+                          light.size};
+    std::vector<LightSource> all{key};
+    all.insert(all.end(), light.otherLights.begin(), light.otherLights.end());
+    for (size_t i = 0; i < all.size(); ++i) {
+        const LightSource& l = all[i];
+        const std::string which = all.size() > 1 ? "light " + std::to_string(i + 1) + ": " : "light: ";
+        if (bad(l.intensity) || l.intensity > kMaxLightIntensity)
+            throw Error(ErrorCode::Usage, which + "intensity must be within 0..2, got " + number(l.intensity));
+        if (bad(l.color.r) || bad(l.color.g) || bad(l.color.b))
+            throw Error(ErrorCode::Usage, which + "colour multipliers must be finite and non-negative");
+        if (bad(l.size) || l.size > 1.0)
+            throw Error(ErrorCode::Usage, which + "size must be within 0..1, got " + number(l.size));
+        if (!std::isfinite(l.direction.azimuth) || !std::isfinite(l.direction.elevation) ||
+            l.direction.elevation < -90.0 || l.direction.elevation > 90.0)
+            throw Error(ErrorCode::Usage, which + "direction must be finite with elevation within -90..90");
     }
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/core/utility.hpp>
+
 #include "chiaro/core/error.h"
 
 namespace chiaro::core {
@@ -104,7 +106,52 @@ cv::Mat renderContinuous(const std::array<double, 3>& l,
     return map;
 }
 
+// A rig (several lights, sizes, ambient): the key light's map as above, plus each other light's
+// ramp above the dark level, plus the ambient, per channel, clamped. A larger light flattens its
+// ramp (a soft box lights more of the subject, with less contrast). With one hard light and no
+// ambient this is renderContinuous, which is why renderLightMap keeps that path for it.
+cv::Mat renderRig(const LightSettings& light, int width, int height, GradientRange range) {
+    struct Term {
+        std::array<double, 3> l;
+        double contrast;
+        double gain[3];
+    };
+    std::vector<Term> terms;
+    for (const LightSource& source : light.lights()) {
+        terms.push_back({source.direction.toVector(), 1.0 - kSizeContrastLoss * source.size,
+                         {source.color.r * source.intensity, source.color.g * source.intensity,
+                          source.color.b * source.intensity}});
+    }
+    const double span = range.bright - range.dark;
+    cv::Mat map(height, width, CV_8UC3);
+    cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const double v = height > 1 ? 1.0 - 2.0 * y / (height - 1) : 0.0;
+            auto* row = map.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < width; ++x) {
+                const double u = width > 1 ? -1.0 + 2.0 * x / (width - 1) : 0.0;
+                double value[3] = {span * light.ambient, span * light.ambient, span * light.ambient};
+                for (size_t i = 0; i < terms.size(); ++i) {
+                    const Term& t = terms[i];
+                    const double shade = softLightMapShading(t.l, u, v, t.contrast);
+                    // The dark level is the key's floor, counted once: more lights add light only.
+                    const double base = i == 0 ? range.dark + span * shade : span * shade;
+                    for (int c = 0; c < 3; ++c)
+                        value[c] += base * t.gain[c];
+                }
+                row[x] = {toByte(value[0], 1.0), toByte(value[1], 1.0), toByte(value[2], 1.0)};
+            }
+        }
+    });
+    return map;
+}
+
 }  // namespace
+
+double softLightMapShading(const std::array<double, 3>& l, double u, double v, double contrast) {
+    const double s = l[0] * u + l[1] * v + l[2] * (1.0 - u * u - v * v);
+    return std::clamp(0.5 * (1.0 + contrast * s), 0.0, 1.0);
+}
 
 double lightMapShading(const std::array<double, 3>& l, double u, double v) {
     const double s = l[0] * u + l[1] * v + l[2] * (1.0 - u * u - v * v);
@@ -116,6 +163,8 @@ cv::Mat renderLightMap(const LightSettings& light, int width, int height, LightM
     const double gains[3] = {light.color.r * light.intensity, light.color.g * light.intensity,
                              light.color.b * light.intensity};
     const GradientRange range = rangeOf(variant);
+    if (!light.isSingleLight())
+        return renderRig(light, width, height, range);
     if (auto preset = exactIcLightPreset(*light.direction)) {
         return renderPreset(*preset, width, height, range, gains);
     }

@@ -4,19 +4,31 @@
 #include <cmath>
 #include <vector>
 
+#include "chiaro/light/light_map.h"
 #include "chiaro/light/preview_relighter.h"
 #include "preview_shading.h"
 #include "srgb_lut.h"
 
 namespace chiaro::core {
 
-struct PreviewRelighter::Frame {
+// One light's per-frame terms.
+struct LightTerm {
     cv::Vec3f l;                    // unit vector toward the light
     cv::Vec3f halfway;              // Blinn-Phong half vector with the viewer at +z
     cv::Vec3f direct;               // diffuse gain per channel (colour × intensity × kDiffuse)
     cv::Vec3f specular;             // specular gain per channel
     cv::Vec3f washGain;             // background wash gain per channel
+    float wrap = preview::kWrap;    // wrapped Lambert's w: larger lights wrap further
+    float contrast = 1.0f;          // the wash ramp's contrast (light_map.h kSizeContrastLoss)
+    int squarings = preview::kSpecularSquarings;  // larger lights: broader highlights
     std::vector<float> washColumn;  // lightMapShading's u terms per column: lx*u - lz*u²
+};
+
+struct PreviewRelighter::Frame {
+    LightTerm lights[kMaxRigLights];
+    int count = 0;
+    float ambient = 0.0f;      // the rig's ambient, added to the subject's shading (× kDiffuse)
+    cv::Vec3f ambientWash;     // and to the background's wash
     bool keepUnmasked = false;
 };
 
@@ -24,25 +36,38 @@ namespace {
 
 using Frame = PreviewRelighter::Frame;
 
-Frame makeFrame(const LightSettings& light, int width, bool keepUnmasked) {
-    Frame f;
-    const auto l = light.direction->toVector();
-    f.l = cv::Vec3f(float(l[0]), float(l[1]), float(l[2]));
-    const cv::Vec3f h = f.l + cv::Vec3f(0.f, 0.f, 1.f);
+LightTerm makeTerm(const LightSource& light, int width) {
+    LightTerm t;
+    const auto l = light.direction.toVector();
+    t.l = cv::Vec3f(float(l[0]), float(l[1]), float(l[2]));
+    const cv::Vec3f h = t.l + cv::Vec3f(0.f, 0.f, 1.f);
     const float hn = float(cv::norm(h));
     // A light straight from behind has no halfway vector: its highlight is invisible anyway.
-    f.halfway = hn > 1e-6f ? h / hn : cv::Vec3f(0.f, 0.f, 0.f);
+    t.halfway = hn > 1e-6f ? h / hn : cv::Vec3f(0.f, 0.f, 0.f);
     const cv::Vec3f colour =
         cv::Vec3f(float(light.color.r), float(light.color.g), float(light.color.b)) *
         float(light.intensity);
-    f.direct = colour * preview::kDiffuse;
-    f.specular = colour * preview::kSpecular;
-    f.washGain = colour * preview::kWashGain;
-    f.washColumn.resize(static_cast<size_t>(width));
+    t.direct = colour * preview::kDiffuse;
+    // A soft box spreads the same light over a broader, dimmer highlight.
+    t.specular = colour * (preview::kSpecular * float(1.0 - 0.6 * light.size));
+    t.washGain = colour * preview::kWashGain;
+    t.wrap = float(preview::kWrap + (1.0 - preview::kWrap) * light.size);
+    t.contrast = float(1.0 - kSizeContrastLoss * light.size);
+    t.squarings = preview::kSpecularSquarings - static_cast<int>(std::lround(3.0 * light.size));
+    t.washColumn.resize(static_cast<size_t>(width));
     for (int x = 0; x < width; ++x) {
         const float u = width > 1 ? -1.0f + 2.0f * x / (width - 1) : 0.0f;
-        f.washColumn[static_cast<size_t>(x)] = f.l[0] * u - f.l[2] * u * u;
+        t.washColumn[static_cast<size_t>(x)] = t.l[0] * u - t.l[2] * u * u;
     }
+    return t;
+}
+
+Frame makeFrame(const LightSettings& light, int width, bool keepUnmasked) {
+    Frame f;
+    for (const LightSource& source : light.lights())
+        f.lights[f.count++] = makeTerm(source, width);
+    f.ambient = float(light.ambient) * preview::kDiffuse;
+    f.ambientWash = cv::Vec3f::all(float(light.ambient) * preview::kWashGain);
     f.keepUnmasked = keepUnmasked;
     return f;
 }
@@ -52,45 +77,60 @@ Frame makeFrame(const LightSettings& light, int width, bool keepUnmasked) {
 float washRowTerm(const cv::Vec3f& l, float v) {
     return l[1] * v + l[2] * (1.0f - v * v);
 }
-float washShading(float rowTerm, float columnTerm) {
-    const float s = 0.5f * (1.0f + rowTerm + columnTerm);
+float washShading(float rowTerm, float columnTerm, float contrast) {
+    const float s = 0.5f * (1.0f + contrast * rowTerm + contrast * columnTerm);
     return s < 0.0f ? 0.0f : (s > 1.0f ? 1.0f : s);
 }
 
-float specularTerm(const cv::Vec3f& n, const Frame& f, float nDotL) {
-    float s = n.dot(f.halfway);
+float specularTerm(const cv::Vec3f& n, const LightTerm& t, float nDotL) {
+    float s = n.dot(t.halfway);
     if (s <= 0.0f || nDotL <= 0.0f)
         return 0.0f;
-    for (int i = 0; i < preview::kSpecularSquarings; ++i)
+    for (int i = 0; i < t.squarings; ++i)
         s *= s;
     return s;
 }
 
-// The subject: albedo × (ambient + wrapped Lambert) + highlight, linear light.
+float wrappedLambert(float nDotL, float wrap) {
+    const float v = (nDotL + wrap) * (1.0f / (1.0f + wrap));
+    return v > 0.0f ? v : 0.0f;
+}
+
+// The subject: albedo × (ambient + Σ wrapped Lambert) + Σ highlights, linear light.
 cv::Vec3f shadeSubject(const cv::Vec3f& n, const cv::Vec3f& albedo, const Frame& f) {
-    const float nDotL = n.dot(f.l);
-    const float diffuse = preview::wrapped(nDotL);
     // Highlights fade out on surfaces that reflect next to nothing (a black input stays black).
     const float reflectance = 0.2126f * albedo[0] + 0.7152f * albedo[1] + 0.0722f * albedo[2];
-    const float spec = specularTerm(n, f, nDotL) * std::min(1.0f, 8.0f * reflectance);
-    cv::Vec3f lit;
-    for (int c = 0; c < 3; ++c) {
-        lit[c] = albedo[c] * (preview::kAmbient + f.direct[c] * diffuse) + f.specular[c] * spec;
+    const float shine = std::min(1.0f, 8.0f * reflectance);
+    cv::Vec3f diffuse(0.f, 0.f, 0.f), highlight(0.f, 0.f, 0.f);
+    for (int i = 0; i < f.count; ++i) {
+        const LightTerm& t = f.lights[i];
+        const float nDotL = n.dot(t.l);
+        diffuse += t.direct * wrappedLambert(nDotL, t.wrap);
+        highlight += t.specular * (specularTerm(n, t, nDotL) * shine);
     }
+    cv::Vec3f lit;
+    for (int c = 0; c < 3; ++c)
+        lit[c] = albedo[c] * (preview::kAmbient + f.ambient + diffuse[c]) + highlight[c];
     return lit;
 }
 
 // The background, decoded from the 8-bit original (a third of the memory traffic of a float copy)
-// and, unless kept, washed by the light map's shading.
+// and, unless kept, washed by the light map's shading of every light.
 cv::Vec3f shadeBackground(const cv::Vec3b& original,
-                          float wash,
+                          const float* washRow,
+                          size_t x,
                           const Frame& f,
                           const std::array<float, 256>& decode) {
     cv::Vec3f background(decode[original[0]], decode[original[1]], decode[original[2]]);
     if (f.keepUnmasked)
         return background;
+    cv::Vec3f factor = cv::Vec3f::all(preview::kWashBase) + f.ambientWash;
+    for (int i = 0; i < f.count; ++i) {
+        const LightTerm& t = f.lights[i];
+        factor += t.washGain * washShading(washRow[i], t.washColumn[x], t.contrast);
+    }
     for (int c = 0; c < 3; ++c)
-        background[c] *= preview::kWashBase + f.washGain[c] * wash;
+        background[c] *= factor[c];
     return background;
 }
 
@@ -124,7 +164,10 @@ void PreviewRelighter::renderRows(const Frame& f, cv::Mat& out, int rowBegin, in
         const auto* original = m_original.ptr<cv::Vec3b>(y);
         const uchar* alpha8 = m_alpha8.ptr<uchar>(y);
         auto* dst = out.ptr<cv::Vec3b>(y);
-        const float washRow = washRowTerm(f.l, h > 1 ? 1.0f - 2.0f * y / (h - 1) : 0.0f);
+        const float v = h > 1 ? 1.0f - 2.0f * y / (h - 1) : 0.0f;
+        float washRow[kMaxRigLights];
+        for (int i = 0; i < f.count; ++i)
+            washRow[i] = washRowTerm(f.lights[i].l, v);
         for (int x = 0; x < out.cols; ++x) {
             if (f.keepUnmasked && alpha8[x] == 0) {  // bit-identical outside the mask
                 dst[x] = original[x];
@@ -133,8 +176,7 @@ void PreviewRelighter::renderRows(const Frame& f, cv::Mat& out, int rowBegin, in
             const float a = alpha8[x] * (1.0f / 255.0f);
             cv::Vec3f lit = a > 0.0f ? shadeSubject(n[x], albedo[x], f) : cv::Vec3f(0.f, 0.f, 0.f);
             if (a < 1.0f) {
-                const float wash = washShading(washRow, f.washColumn[static_cast<size_t>(x)]);
-                lit = lit * a + shadeBackground(original[x], wash, f, decode) * (1.0f - a);
+                lit = lit * a + shadeBackground(original[x], washRow, static_cast<size_t>(x), f, decode) * (1.0f - a);
             }
             dst[x] = {linearToSrgb8(encode, lit[0]), linearToSrgb8(encode, lit[1]),
                       linearToSrgb8(encode, lit[2])};

@@ -4,6 +4,7 @@
 
 #include "chiaro/core/error.h"
 #include "chiaro/image/pillow_resize.h"
+#include "chiaro/light/colour_keep.h"
 #include "chiaro/light/light_map.h"
 
 namespace chiaro::core {
@@ -112,6 +113,13 @@ cv::Mat finishOutput(const RelightJob& job, const cv::Mat& generated) {
     if (job.detailPreserve > 0.0) {
         cv::Mat subject = fitToWorking(foregroundMatte(job), outSize.width, outSize.height, job.crop);
         result = transferDetail(result, photo, subject, job.detailPreserve);
+    }
+    if (job.keepColour > 0.0 && job.mode == RelightMode::Subject) {
+        // The product's own colours under the new light's brightness (colour_keep.h).
+        if (photo.empty()) photo = fitToWorking(job.image, outSize.width, outSize.height, job.crop);
+        const cv::Mat subject = fitToWorking(foregroundMatte(job), outSize.width, outSize.height, job.crop);
+        if (result.data == generated.data) result = result.clone();
+        keepSubjectColours(result, photo, subject, job.keepColour, rigColour(job.light));
     }
     if (job.keepUnmasked) {
         const int radius = keepFeatherRadius(outSize);

@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "chiaro/core/logging.h"
+#include "chiaro/light/colour_keep.h"
 #include "chiaro/pipeline/full_resolution.h"
 #include "conditioning.h"
 
@@ -132,6 +133,11 @@ FinishedOutput finishJob(const RelightJob& job, const FramedJob& framed, const c
         composed = whole;
     }
     check();
+    if (job.keepColour > 0.0 && job.mode == RelightMode::Subject) {
+        // At the output's size, in its own colour space, so the product's colours are the file's.
+        keepSubjectColours(composed, photo, mask, job.keepColour, rigColour(job.light));
+        check();
+    }
     if (job.transparent) composed = withAlpha(composed, mask);
     return {composed, job.iccProfile};
 }

@@ -1,5 +1,7 @@
 #include "chiaro/pipeline/relight_job.h"
 
+#include "chiaro/light/light_rig.h"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -107,6 +109,7 @@ void validateJob(const RelightJob& input, const std::string& variant) {
               std::to_string(hr.height) + ", over " + std::to_string(kMaxHighresSide));
     }
     if (!(job.detailPreserve >= 0.0 && job.detailPreserve <= 1.0)) usage("detail preservation must be within 0...1");
+    if (!(job.keepColour >= 0.0 && job.keepColour <= 1.0)) usage("--keep-colour must be within 0...1");
     if (job.mode == RelightMode::Inpaint && job.mask.empty()) usage("inpaint mode needs a mask of the region to regenerate");
     if (job.mode == RelightMode::Inpaint && job.transparent) usage("--transparent applies to subject mode only");
     if (variant == "fbc") {
@@ -125,14 +128,7 @@ void validateJob(const RelightJob& input, const std::string& variant) {
 }
 
 nlohmann::json jobToJson(const RelightJob& job) {
-    nlohmann::json light = {{"color", {job.light.color.r, job.light.color.g, job.light.color.b}},
-                            {"intensity", job.light.intensity}};
-    if (job.light.direction) {
-        light["azimuth"] = job.light.direction->azimuth;
-        light["elevation"] = job.light.direction->elevation;
-    } else {
-        light["preset"] = "none";
-    }
+    const nlohmann::json light = lightToJobJson(job.light);
     return {
         {"mode", modeName(job.mode)},
         {"light", light},
@@ -156,6 +152,7 @@ nlohmann::json jobToJson(const RelightJob& job) {
         {"keep_unmasked", job.keepUnmasked},
         {"transparent", job.transparent},
         {"detail_preserve", job.detailPreserve},
+        {"keep_colour", job.keepColour},
         {"mask_source", job.maskSource},
         {"crop", job.crop},
         {"output_size", outputSizeName(job.outputSize)},
@@ -173,18 +170,11 @@ void jobFromJson(const nlohmann::json& json, RelightJob& job) {
             job.mode = json.at("mode").get<std::string>() == "inpaint" ? RelightMode::Inpaint : RelightMode::Subject;
         }
         if (json.contains("light")) {
-            const auto& light = json.at("light");
-            if (light.contains("azimuth") && light.contains("elevation")) {
-                job.light.direction = LightDirection::normalized(light.at("azimuth").get<double>(),
-                                                                 light.at("elevation").get<double>());
-            } else {
-                job.light.direction.reset();
+            try {
+                lightFromJobJson(json.at("light"), job.light);
+            } catch (const Error& e) {
+                throw Error(ErrorCode::BadInput, std::string("malformed job JSON: ") + e.what());
             }
-            if (light.contains("color") && light.at("color").size() == 3) {
-                job.light.color = {light["color"][0].get<double>(), light["color"][1].get<double>(),
-                                   light["color"][2].get<double>()};
-            }
-            if (light.contains("intensity")) job.light.intensity = light.at("intensity").get<double>();
         }
         if (json.contains("fbc_background")) job.fbcBackground = parseFbcBackground(json.at("fbc_background"));
         get("prompt", job.prompt);
@@ -210,6 +200,7 @@ void jobFromJson(const nlohmann::json& json, RelightJob& job) {
         get("keep_unmasked", job.keepUnmasked);
         get("transparent", job.transparent);
         get("detail_preserve", job.detailPreserve);
+        get("keep_colour", job.keepColour);
         get("mask_source", job.maskSource);
         get("crop", job.crop);
         get("output_bit_depth", job.outputBitDepth);

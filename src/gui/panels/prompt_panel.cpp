@@ -233,14 +233,20 @@ QWidget* PromptPanel::buildOutputBox() {
         applyModeDefaults(m_lastMode, next);
         m_lastMode = next;
         m_fbcBackground->setEnabled(next == StudioMode::MatchBackground);
+        m_keepColour->setEnabled(next != StudioMode::Inpaint);  // inpainting makes new content
         Q_EMIT modeChanged(next);
     });
     m_keepUnmasked = new QCheckBox(tr("Keep unmasked pixels"), box);
     m_keepUnmasked->setToolTip(tr("Copy the pixels outside the mask from the photo"));
     m_transparent = new QCheckBox(tr("Transparent output"), box);
     m_transparent->setToolTip(tr("RGBA PNG with the subject mask as alpha"));
+    m_keepColour = new QCheckBox(tr("Keep product colours"), box);
+    m_keepColour->setObjectName(QStringLiteral("keepColour"));
+    m_keepColour->setToolTip(tr("The subject keeps the photo's own colours (hue and saturation); only its "
+                                "brightness follows the new light. For products whose colour must stay exact."));
     form->addRow(m_keepUnmasked);
     form->addRow(m_transparent);
+    form->addRow(m_keepColour);
     m_detail = new QSlider(Qt::Horizontal, box);
     m_detail->setRange(0, 100);
     m_detail->setToolTip(tr("Transfer the photo's fine detail back onto the result (0 = none)"));
@@ -375,6 +381,7 @@ void PromptPanel::writeTo(core::RelightJob& job) {
     if (upload) job.background = m_background->background();
     job.keepUnmasked = m_keepUnmasked->isChecked();
     job.transparent = m_transparent->isChecked();
+    job.keepColour = m_keepColour->isChecked() && m_keepColour->isEnabled() ? 1.0 : 0.0;
     job.detailPreserve = m_detail->value() / 100.0;
 }
 
@@ -413,6 +420,7 @@ void PromptPanel::readFrom(const core::RelightJob& job) {
     m_cfg->setValue(job.cfg);
     m_keepUnmasked->setChecked(job.keepUnmasked);
     m_transparent->setChecked(job.transparent);
+    m_keepColour->setChecked(job.keepColour > 0.0);
     m_detail->setValue(static_cast<int>(std::lround(job.detailPreserve * 100)));
 }
 

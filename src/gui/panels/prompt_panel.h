@@ -54,6 +54,7 @@ public:
     QSpinBox* heightSpin() const { return m_height; }
     OutputSizeBox* outputSizeBox() const { return m_outputSize; }
     QCheckBox* cropBox() const { return m_crop; }
+    QCheckBox* keepColourBox() const { return m_keepColour; }
     QComboBox* fbcBackgroundBox() const { return m_fbcBackground; }
     QSpinBox* stepsSpin() const { return m_steps; }
     QDoubleSpinBox* cfgSpin() const { return m_cfg; }
@@ -109,6 +110,7 @@ private:
     StudioMode m_lastMode = StudioMode::Subject;
     QCheckBox* m_keepUnmasked = nullptr;
     QCheckBox* m_transparent = nullptr;
+    QCheckBox* m_keepColour = nullptr;  // RelightJob::keepColour 1 / 0 (subject modes)
     QSlider* m_detail = nullptr;
     OutputSizeBox* m_outputSize = nullptr;
     QCheckBox* m_crop = nullptr;

@@ -26,6 +26,7 @@
 #include "chiaro/pipeline/presets.h"
 #include "image_bridge.h"
 #include "panels/background_slot.h"
+#include "panels/environment_box.h"
 #include "panels/light_panel.h"
 #include "panels/prompt_panel.h"
 #include "result/compare_view.h"
@@ -63,6 +64,7 @@ Studio::Studio(QMainWindow* window, std::function<bool(const QString&)> openPhot
         if (m_preview->isPrepared() || !m_photoRgb.empty()) m_preview->requestRender(light);
     });
     connect(m_light, &LightPanel::estimateRequested, this, &Studio::estimateLight);
+    m_light->environmentBox()->setBackgroundProvider([this] { return m_prompt->backgroundSlot()->background(); });
     connect(m_preview, &PreviewRenderer::previewReady, this, [this](const QImage& frame, const QElapsedTimer& requested) {
         if (m_generator->isBusy()) return;  // the engine's live preview has the view
         m_compare->setAfter(frame);
