@@ -102,6 +102,9 @@ RelightCliSettings parseRelightOptions(const ArgParser& p) {
     job.mode = mode == "inpaint" ? core::RelightMode::Inpaint : core::RelightMode::Subject;
     job.light = lightFromOptions(p);
     job.keepColour = p.doubleValue("keep-colour", 0.0);
+    // Checked here too (the engine checks it again) so a typo fails before a 24 MP photo is read.
+    if (!(job.keepColour >= 0.0 && job.keepColour <= 1.0))
+        throw Error(ErrorCode::Usage, "--keep-colour must be within 0...1");
     job.prompt = p.value("prompt");
     job.addedPrompt = p.value("added-prompt");
     job.negativePrompt = p.value("negative-prompt");

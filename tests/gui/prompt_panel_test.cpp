@@ -195,3 +195,32 @@ TEST_CASE("lcm and tcd are offered, set CFG 1, and carry gamma and highres steps
     CHECK_FALSE(panel.fastBox()->isEnabled());
     CHECK_FALSE(panel.fastBox()->isChecked());
 }
+
+TEST_CASE("keep product colours is a subject-mode option that round-trips", "[gui][studio][prompt][colour]") {
+    PromptPanel panel;
+    RelightJob kept;
+    kept.mode = chiaro::core::RelightMode::Subject;
+    kept.keepColour = 1.0;
+    panel.readFrom(kept);
+    CHECK(panel.keepColourBox()->isChecked());
+    CHECK(panel.keepColourBox()->isEnabled());
+    RelightJob out;
+    panel.writeTo(out);
+    CHECK(out.keepColour == 1.0);
+
+    // Inpainting regenerates the region: there is no product colour to keep, the box is off.
+    RelightJob inpaint = kept;
+    inpaint.mode = chiaro::core::RelightMode::Inpaint;
+    panel.readFrom(inpaint);
+    CHECK_FALSE(panel.keepColourBox()->isEnabled());
+    RelightJob inpaintOut;
+    panel.writeTo(inpaintOut);
+    CHECK(inpaintOut.keepColour == 0.0);
+
+    RelightJob plain;
+    panel.readFrom(plain);
+    CHECK_FALSE(panel.keepColourBox()->isChecked());
+    RelightJob plainOut;
+    panel.writeTo(plainOut);
+    CHECK(plainOut.keepColour == 0.0);
+}

@@ -131,6 +131,16 @@ TEST_CASE("keepSubjectColours works on 16-bit results and photos", "[light][colo
     cv::Mat kept16 = to16(result);
     keepSubjectColours(kept16, to16(photo), mask, 1.0);
     REQUIRE(kept16.type() == CV_16UC3);
+    // Every 16-bit code kept onto itself comes back (the 16-bit encoder is not a table search).
+    cv::Mat codes(256, 256, CV_16UC3);
+    for (int y = 0; y < 256; ++y)
+        for (int x = 0; x < 256; ++x) {
+            const int c = y * 256 + x;
+            codes.at<cv::Vec3w>(y, x) = cv::Vec3w(uint16_t(c), uint16_t((c * 7) % 65536), uint16_t(65535 - c));
+        }
+    cv::Mat codesKept = codes.clone();
+    keepSubjectColours(codesKept, codes, cv::Mat(), 1.0);
+    CHECK(cv::norm(codesKept, codes, cv::NORM_INF) <= 1.0);
     CHECK(subjectColourDifference(kept16, photo, mask).meanChroma <= 3.0);
     cv::Mat mixed = result.clone();  // 8-bit result, 16-bit photo
     keepSubjectColours(mixed, to16(photo), mask, 1.0);
