@@ -160,6 +160,42 @@ TEST_CASE("estimate-light prints the light of a synthetic render as JSON", "[cli
     CHECK(nlohmann::json::parse(whole.out)["confidence"].get<double>() < confidence);
 }
 
+TEST_CASE("estimate-light returns a key and a fill as a rig that --rig reads back", "[cli][light][rig]") {
+    TempDir dir;
+    SceneSpec spec;
+    spec.light = lightVector(300, 30);
+    spec.fillLight = lightVector(70, 0);
+    spec.fillIntensity = 0.5;
+    spec.noiseSigma = 1.0;
+    spec.backgroundPhoto = "chelsea.png";
+    const Scene scene = renderScene(spec);
+    writeRgb(dir.file("two.png"), scene.image);
+    REQUIRE(cv::imwrite(dir.file("mask.png"), scene.mask));
+
+    const auto r = runCli({"estimate-light", dir.file("two.png"), "--mask", dir.file("mask.png")});
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto json = nlohmann::json::parse(r.out);
+    CHECK(json["lights"] == 2);
+    const auto lights = json["rig"]["lights"];
+    REQUIRE(lights.size() == 2);
+    CHECK(angleDeg(lightVector(lights[0]["azimuth"], lights[0]["elevation"]), spec.light) < 10.0);
+    CHECK(angleDeg(lightVector(lights[1]["azimuth"], lights[1]["elevation"]), spec.fillLight) < 25.0);
+    CHECK(lights[1]["intensity"].get<double>() < 1.0);
+    std::ofstream(dir.file("rig.json")) << json["rig"].dump();
+    const auto map = runCli({"lightmap", "--rig", dir.file("rig.json"), "-o", dir.file("m.png"), "--json"});
+    INFO(map.err);
+    CHECK(map.exitCode == 0);
+
+    // One light stays one light.
+    SceneSpec single = spec;
+    single.fillIntensity = 0.0;
+    writeRgb(dir.file("one.png"), renderScene(single).image);
+    const auto one = runCli({"estimate-light", dir.file("one.png"), "--mask", dir.file("mask.png")});
+    REQUIRE(one.exitCode == 0);
+    CHECK(nlohmann::json::parse(one.out)["lights"] == 1);
+}
+
 TEST_CASE("estimate-light on a black image reports confidence 0", "[cli][light]") {
     TempDir dir;
     REQUIRE(cv::imwrite(dir.file("black.png"), cv::Mat(40, 60, CV_8UC3, cv::Scalar(0, 0, 0))));

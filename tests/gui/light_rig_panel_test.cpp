@@ -331,3 +331,44 @@ TEST_CASE("the sphere draws every light of a rig", "[gui][studio][light]") {
     CHECK(sphere.lights()[2].direction.azimuth == Approx(200));
     CHECK(sphere.lights()[0] == rig.lights()[0]);
 }
+
+TEST_CASE("an estimate with a key and a fill becomes a two-light rig, the key keeping its colour",
+          "[gui][light][rig]") {
+    LightPanel panel;
+    LightSettings user;
+    user.direction = LightDirection{0.0, 0.0};
+    user.color = chiaro::core::LightColor::fromKelvin(3200);
+    user.intensity = 1.5;
+    user.size = 0.4;
+    panel.setSettings(user);
+    QSignalSpy changed(&panel, &LightPanel::lightChanged);
+
+    chiaro::core::LightEstimate estimate;
+    estimate.direction = LightDirection{300.0, 30.0};
+    estimate.confidence = 0.8;
+    estimate.rig.direction = estimate.direction;
+    LightSource fill;
+    fill.direction = LightDirection{70.0, 0.0};
+    fill.intensity = 0.5;
+    estimate.rig.otherLights.push_back(fill);
+    panel.applyEstimate(estimate);
+
+    const LightSettings rig = panel.settings();
+    REQUIRE(rig.lights().size() == 2);
+    CHECK(rig.direction->azimuth == Approx(300.0));
+    CHECK(rig.color.r == Approx(user.color.r));
+    CHECK(rig.size == Approx(0.4));
+    CHECK(rig.otherLights[0].direction.azimuth == Approx(70.0));
+    CHECK(rig.otherLights[0].intensity == Approx(0.75));  // half the key's 1.5
+    CHECK(changed.count() >= 1);
+
+    // A one-light estimate only turns the key, as before rigs.
+    chiaro::core::LightEstimate single;
+    single.direction = LightDirection{90.0, 10.0};
+    single.rig.direction = single.direction;
+    panel.setSettings(user);
+    panel.applyEstimate(single);
+    CHECK(panel.settings().lights().size() == 1);
+    CHECK(panel.settings().direction->azimuth == Approx(90.0));
+    CHECK(panel.settings().intensity == Approx(1.5));
+}

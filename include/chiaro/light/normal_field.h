@@ -26,4 +26,10 @@ void addDetailRelief(cv::Mat& normals,
 // inflateSilhouette + normalsFromHeights.
 cv::Mat silhouetteNormals(const cv::Mat& mask);
 
+// silhouetteNormals for a subject that may be cut by the frame: where the mask touches the image
+// border, that border is not the subject's outline but where the photo ends. The mask is continued
+// past the frame (its border rows and columns repeated for `margin` pixels) before inflating, so
+// the shape does not curve away at the cut. Same as silhouetteNormals when nothing touches.
+cv::Mat silhouetteNormalsOpenFrame(const cv::Mat& mask, int margin);
+
 }  // namespace chiaro::core

@@ -143,4 +143,16 @@ cv::Mat silhouetteNormals(const cv::Mat& mask) {
     return normalsFromHeights(inflateSilhouette(mask), mask);
 }
 
+cv::Mat silhouetteNormalsOpenFrame(const cv::Mat& mask, int margin) {
+    CV_Assert(mask.type() == CV_8UC1 && !mask.empty() && margin >= 0);
+    const auto touches = [&](const cv::Mat& line) { return cv::countNonZero(line > 127) > 0; };
+    if (margin == 0 || !(touches(mask.row(0)) || touches(mask.row(mask.rows - 1)) ||
+                         touches(mask.col(0)) || touches(mask.col(mask.cols - 1))))
+        return silhouetteNormals(mask);
+    cv::Mat padded;
+    cv::copyMakeBorder(mask, padded, margin, margin, margin, margin, cv::BORDER_REPLICATE);
+    const cv::Mat normals = silhouetteNormals(padded);
+    return normals(cv::Rect(margin, margin, mask.cols, mask.rows)).clone();
+}
+
 }  // namespace chiaro::core

@@ -270,11 +270,27 @@ void LightPanel::setDirection(const std::optional<core::LightDirection>& directi
 }
 
 void LightPanel::applyEstimate(const core::LightEstimate& estimate) {
-    m_estimateLabel->setText(tr("Estimated: az %1°, el %2° (confidence %3 %)")
-                                 .arg(estimate.direction.azimuth, 0, 'f', 0)
-                                 .arg(estimate.direction.elevation, 0, 'f', 0)
-                                 .arg(std::lround(estimate.confidence * 100)));
-    setDirection(estimate.direction);
+    const QString key = tr("az %1°, el %2°").arg(estimate.direction.azimuth, 0, 'f', 0).arg(estimate.direction.elevation, 0, 'f', 0);
+    const QString confidence = tr("confidence %1 %").arg(std::lround(estimate.confidence * 100));
+    if (estimate.rig.otherLights.empty()) {
+        m_estimateLabel->setText(tr("Estimated: %1 (%2)").arg(key, confidence));
+        return setDirection(estimate.direction);
+    }
+    // The photo shows a key and a fill: the rig becomes those two, the key keeping the user's
+    // colour, strength and softness (the estimate cannot see them), the fill at its measured share.
+    core::LightSettings rig = settings();
+    rig.direction = estimate.direction;
+    rig.otherLights = estimate.rig.otherLights;
+    for (core::LightSource& fill : rig.otherLights) fill.intensity *= rig.intensity;
+    const core::LightSource& fill = estimate.rig.otherLights.front();
+    m_estimateLabel->setText(tr("Estimated: key %1, fill az %2°, el %3° at %4 % (%5)")
+                                 .arg(key)
+                                 .arg(fill.direction.azimuth, 0, 'f', 0)
+                                 .arg(fill.direction.elevation, 0, 'f', 0)
+                                 .arg(std::lround(fill.intensity * 100))
+                                 .arg(confidence));
+    showRig(rig);
+    emitChanged();
 }
 
 void LightPanel::setEstimateEnabled(bool enabled) { m_estimateButton->setEnabled(enabled); }

@@ -125,6 +125,44 @@ cv::Mat backgroundFor(const SceneSpec& spec, std::mt19937& rng) {
     return big(cv::Rect(ox(rng), oy(rng), spec.width, spec.height)).clone();
 }
 
+// Half extents of the solid's silhouette along image x and y (pixels).
+std::array<double, 2> halfExtent(const Shape& s) {
+    const double ca = std::abs(std::cos(s.angle)), sa = std::abs(std::sin(s.angle));
+    switch (s.solid) {
+        case Solid::Sphere:
+            return {s.a, s.a};
+        case Solid::Ellipsoid:
+            return {std::hypot(s.a * ca, s.b * sa), std::hypot(s.a * sa, s.b * ca)};
+        case Solid::Capsule:
+            return {s.b * ca + s.a, s.b * sa + s.a};
+        case Solid::UprightCylinder:
+            return {s.a, s.b};
+    }
+    return {s.a, s.a};
+}
+
+// Moves the solid so that cropDepth of its width lies beyond the chosen border.
+void pushPastBorder(Shape& s, const SceneSpec& spec) {
+    const auto e = halfExtent(s);
+    const double inside = 1.0 - 2.0 * spec.cropDepth;  // centre offset from the border, in extents
+    switch (spec.cropSide) {
+        case 0:
+            s.cx = inside * e[0];
+            break;
+        case 1:
+            s.cx = spec.width - inside * e[0];
+            break;
+        case 2:
+            s.cy = inside * e[1];
+            break;
+        case 3:
+            s.cy = spec.height - inside * e[1];
+            break;
+        default:
+            break;
+    }
+}
+
 }  // namespace
 
 std::array<double, 3> lightVector(double azimuthDeg, double elevationDeg) {
@@ -150,9 +188,13 @@ cv::Mat loadSharedPhoto(const std::string& name) {
 
 Scene renderScene(const SceneSpec& spec) {
     std::mt19937 rng(spec.seed);
-    const Shape shape = randomShape(spec.solid, spec.width, spec.height, rng);
+    Shape shape = randomShape(spec.solid, spec.width, spec.height, rng);
+    pushPastBorder(shape, spec);
     Scene scene{backgroundFor(spec, rng), cv::Mat(spec.height, spec.width, CV_8UC1, cv::Scalar(0))};
     const cv::Vec3d l(spec.light[0], spec.light[1], spec.light[2]);
+    const cv::Vec3d lf(spec.fillLight[0], spec.fillLight[1], spec.fillLight[2]);
+    const cv::Vec3d keyColour(spec.lightColor[0], spec.lightColor[1], spec.lightColor[2]);
+    const cv::Vec3d fillColour(spec.fillColor[0], spec.fillColor[1], spec.fillColor[2]);
     std::normal_distribution<double> noise(0.0, spec.noiseSigma > 0 ? spec.noiseSigma : 1.0);
     for (int y = 0; y < spec.height; ++y) {
         for (int x = 0; x < spec.width; ++x) {
@@ -166,9 +208,13 @@ Scene renderScene(const SceneSpec& spec) {
                 if (!n)
                     continue;
                 ++hits;
-                const double shading =
-                    spec.ambient + (1.0 - spec.ambient) * std::max(0.0, n->dot(l));
-                sum += shape.tint * (spec.peak * shading * texture(shape, sx, sy, spec.textured));
+                const cv::Vec3d direct =
+                    keyColour * std::max(0.0, n->dot(l)) +
+                    fillColour * (spec.fillIntensity * std::max(0.0, n->dot(lf)));
+                const cv::Vec3d shading =
+                    cv::Vec3d::all(spec.ambient) + (1.0 - spec.ambient) * direct;
+                sum +=
+                    shape.tint.mul(shading) * (spec.peak * texture(shape, sx, sy, spec.textured));
             }
             for (int c = 0; c < 3; ++c) {
                 const double bg = srgbDecode(px[c] / 255.0) * (kSuper * kSuper - hits);

@@ -23,6 +23,13 @@ struct SceneSpec {
     double noiseSigma = 0.0;      // Gaussian noise on the 8-bit sRGB values
     std::string backgroundPhoto;  // a file under sharedDir()/data/photos, or empty for mid-grey
     unsigned seed = 1;            // shape parameters, texture, background crop and noise
+    // Robustness conditions (estimation_robustness_test.cpp); the defaults render as before.
+    std::array<double, 3> lightColor{1.0, 1.0, 1.0};  // linear RGB multipliers of the light
+    std::array<double, 3> fillLight{0.0, 0.0, 1.0};   // unit vector toward a second light
+    double fillIntensity = 0.0;                       // its strength relative to the first light
+    std::array<double, 3> fillColor{1.0, 1.0, 1.0};
+    int cropSide = -1;  // 0 left, 1 right, 2 top, 3 bottom: the solid is pushed past that border
+    double cropDepth = 0.3;  // fraction of the solid's width that ends up outside the frame
 };
 
 struct Scene {
