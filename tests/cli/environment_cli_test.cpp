@@ -107,7 +107,7 @@ TEST_CASE("bad panoramas are one-line errors with exit 3 and write nothing", "[c
     CHECK_FALSE(std::filesystem::exists(out));
 }
 
-TEST_CASE("--light-from-background: usage errors, and an fbc relight lit by its background",
+TEST_CASE("relight --light-from-background: usage errors, and an fbc relight lit by its background",
           "[cli][light][env]") {
     test::TempDir dir;
     const std::string photo = test::sharedDir() + "/data/photos/coffee.png";

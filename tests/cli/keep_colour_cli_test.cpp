@@ -36,7 +36,7 @@ std::vector<std::string> relightArgs(const std::string& in, const std::string& m
 
 }  // namespace
 
-TEST_CASE("--keep-colour 1 keeps the subject's chroma on real photos, the lightness follows the light",
+TEST_CASE("relight --keep-colour 1 keeps the subject's chroma on real photos, the lightness follows the light",
           "[cli][colour]") {
     test::TempDir dir;
     for (const char* name : {"coffee.png", "chelsea.png", "rocket.jpg"}) {
@@ -69,7 +69,7 @@ TEST_CASE("--keep-colour 1 keeps the subject's chroma on real photos, the lightn
     }
 }
 
-TEST_CASE("--keep-colour out of range is a one-line usage error", "[cli][colour]") {
+TEST_CASE("relight --keep-colour out of range is a one-line usage error", "[cli][colour]") {
     test::TempDir dir;
     const cv::Mat mask = ellipseMask({512, 512});
     REQUIRE(cv::imwrite(dir.file("mask.png"), mask));

@@ -214,7 +214,7 @@ TEST_CASE("the job JSON keeps single lights as before and carries whole rigs", "
     CHECK(codeOf([&] { jobFromJson(broken, restored); }) == ErrorCode::BadInput);
 }
 
-TEST_CASE("--light specs, rigs and presets from the command line", "[light][rig]") {
+TEST_CASE("CLI --light specs, rigs and presets", "[light][rig]") {
     const LightSource full = parseLightSpec("300,25,0.8,3200,0.5");
     CHECK(full.direction.azimuth == 300.0);
     CHECK(full.direction.elevation == 25.0);
