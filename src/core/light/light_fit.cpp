@@ -5,18 +5,16 @@
 
 #include "chiaro/light/light_estimator.h"
 
+#include "robust_fit.h"
+
 namespace chiaro::core {
 namespace {
 
 constexpr int kMaxIterations = 30;
 constexpr int kRobustFromIteration = 2;  // the first fits set the scale of the residuals
-constexpr double kTukeyC = 4.685;
 constexpr int kFullCoverageSamples = 200;
 
-struct Sample {
-    cv::Vec3d n;
-    double y;
-};
+using robust_fit::Sample;
 
 struct Model {
     double a = 0.0;
@@ -61,14 +59,6 @@ Model solveWeighted(const std::vector<Sample>& s,
     return {p[0], cv::Vec3d(p[1], p[2], p[3])};
 }
 
-double median(std::vector<double> values) {
-    if (values.empty())
-        return 0.0;
-    auto mid = values.begin() + static_cast<long>(values.size() / 2);
-    std::nth_element(values.begin(), mid, values.end());
-    return *mid;
-}
-
 void updateTukeyWeights(const std::vector<Sample>& s,
                         const Model& model,
                         const std::vector<char>& active,
@@ -76,7 +66,7 @@ void updateTukeyWeights(const std::vector<Sample>& s,
     std::vector<double> absResiduals(s.size());
     for (size_t i = 0; i < s.size(); ++i)
         absResiduals[i] = std::abs(s[i].y - model.predict(s[i].n, active[i]));
-    const double scale = kTukeyC * std::max(1.4826 * median(absResiduals), 1e-6);
+    const double scale = robust_fit::tukeyScale(absResiduals);
     for (size_t i = 0; i < s.size(); ++i) {
         const double u = absResiduals[i] / scale;
         w[i] = u < 1.0 ? (1.0 - u * u) * (1.0 - u * u) : 0.0;

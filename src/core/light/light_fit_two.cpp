@@ -10,10 +10,11 @@
 #include <cmath>
 #include <vector>
 
+#include "robust_fit.h"
+
 namespace chiaro::core {
 namespace {
 
-constexpr double kTukeyC = 4.685;
 constexpr int kOneLobeIterations = 30;
 constexpr int kSearchIterations = 15;
 constexpr int kRefineIterations = 30;
@@ -36,10 +37,7 @@ constexpr double kMaxRatio = 0.9;
 constexpr double kMinApartDeg = 35.0;
 constexpr double kPi = 3.14159265358979323846;
 
-struct Sample {
-    cv::Vec3d n;
-    double y;
-};
+using robust_fit::Sample;
 
 struct Lobes {
     double a = 0.0;
@@ -123,19 +121,11 @@ Lobes solveWeighted(const std::vector<Sample>& s,
     return next;
 }
 
-double median(std::vector<double> v) {
-    if (v.empty())
-        return 0.0;
-    auto mid = v.begin() + static_cast<long>(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    return *mid;
-}
-
 double residualScale(const std::vector<Sample>& s, const Lobes& model) {
     std::vector<double> r(s.size());
     for (size_t i = 0; i < s.size(); ++i)
         r[i] = std::abs(s[i].y - model.predict(s[i].n));
-    return kTukeyC * std::max(1.4826 * median(r), 1e-6);
+    return robust_fit::tukeyScale(r);
 }
 
 // Tukey weights at the residual scale `scale`; returns the robust loss Σ ρ (ρ = 1 beyond it).
