@@ -5,6 +5,7 @@
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
 #include "chiaro/mask/grabcut.h"
+#include "chiaro/mask/subject_selection.h"
 #include "chiaro/pipeline/subject_segmenter.h"
 
 namespace chiaro::cli {
@@ -38,8 +39,8 @@ cv::Mat computeAutoMask(const std::string& method, const cv::Mat& rgb, const std
     }
     core::GrabCutOptions options;
     options.iterations = grabCutIterations;
-    const cv::Rect rect = box.area() > 0 ? box : core::defaultSubjectRect(rgb.size());
-    return core::grabCutFromRect(rgb, rect, options);
+    if (box.area() > 0) return core::grabCutFromRect(rgb, box, options);
+    return core::selectSubject(rgb, options);  // no box: find the subject, it may leave the frame
 }
 
 }  // namespace chiaro::cli

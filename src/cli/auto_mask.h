@@ -1,6 +1,7 @@
 #pragma once
 // Automatic subject masks for the CLI (`mask`, `relight --auto-mask`, `batch --mask-source`):
-// GrabCut from a rectangle (no model) or the bundle's segmenter.pt. The segmenter is loaded once
+// GrabCut (no model: from a rectangle when one is given, else selectSubject finds the hints) or the
+// bundle's segmenter.pt. The segmenter is loaded once
 // per process and kept, so a batch pays its load only for the first photo.
 #include <string>
 
@@ -11,7 +12,7 @@
 namespace chiaro::cli {
 
 // method: "grabcut" or "segmenter" ("auto": segmenter when the bundle has one, else GrabCut).
-// `box` (GrabCut only) empty = centred rectangle inset 7.5 %. Returns CV_8UC1 (255 = subject) and
+// `box` (GrabCut only) empty = selectSubject (automatic hints, subjects may leave the frame). Returns CV_8UC1 (255 = subject) and
 // sets `usedMethod` to the method actually run. Throws Error(ModelBundle) when the segmenter is
 // asked for and the bundle has none, Error(Usage) for an unknown method.
 cv::Mat computeAutoMask(const std::string& method, const cv::Mat& rgb, const std::string& modelsDir,

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "auto_mask.h"
 #include "chiaro/core/error.h"
@@ -45,7 +46,8 @@ int runMask(const Args& args) {
                                             "or auto (segmenter when the bundle has one)", "grabcut");
     parser.addOption("models", "DIR", "model bundle with segmenter.pt (default: $CHIARO_MODELS)");
     parser.addOption("device", "D", "auto | cpu | cuda (segmenter)", "auto");
-    parser.addOption("rect", "x,y,w,h", "the box around the subject (default: centred, inset 7.5 %)");
+    parser.addOption("rect", "x,y,w,h", "the box around the subject (default: found in the photo; "
+                                        "the subject may run out of the frame)");
     parser.addOption("iterations", "N", "GrabCut iterations", "5");
     if (!parser.parse(args)) return printHelp(parser);
     applyCommonOptions(parser);
@@ -62,12 +64,13 @@ int runMask(const Args& args) {
     checkOutputPath({input}, output);
 
     const cv::Mat rgb = core::loadImageRgb(input);
-    const cv::Rect box = hasRect ? requested : core::defaultSubjectRect(rgb.size());
     core::EngineOptions engineOptions;
     engineOptions.device = parser.value("device");
     std::string used;
     const cv::Mat mask = computeAutoMask(method, rgb, parser.valueOr("models", core::defaultModelsDir()), engineOptions,
-                                         &used, box, iterations);
+                                         &used, requested, iterations);
+    // The box GrabCut started from, or the bounding box of what was selected when none was given.
+    const cv::Rect box = hasRect ? requested : cv::boundingRect(mask);
     core::savePng(output, mask);
 
     const double coverage = core::maskCoverage(mask);

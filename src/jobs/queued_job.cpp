@@ -9,7 +9,7 @@
 #include "chiaro/image/image_io.h"
 #include "chiaro/image/photo.h"
 #include "chiaro/image/png_metadata.h"
-#include "chiaro/mask/grabcut.h"
+#include "chiaro/mask/subject_selection.h"
 
 namespace chiaro::jobs {
 namespace fs = std::filesystem;
@@ -62,7 +62,7 @@ core::RelightJob loadQueuedJob(const StoredJob& stored, MaskPlan plan) {
             job.maskSource = "file";
             break;
         case MaskPlan::GrabCut:
-            job.mask = core::grabCutFromRect(job.image, core::defaultSubjectRect(job.image.size()));
+            job.mask = core::selectSubject(job.image);
             job.maskSource = "grabcut";
             break;
         case MaskPlan::Segmenter:

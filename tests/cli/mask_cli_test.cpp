@@ -48,18 +48,48 @@ TEST_CASE("mask --rect writes a GrabCut mask of the subject", "[cli][mask]") {
     CHECK(iou(mask, truth) >= 0.9);
 }
 
-TEST_CASE("mask without --rect starts from a centred box and reports JSON", "[cli][mask]") {
+TEST_CASE("mask without --rect finds the subject and reports its box as JSON", "[cli][mask]") {
     TempDir dir;
     // The subject roughly fills the middle, as in a product shot.
     const cv::Mat truth = writeScene(dir.file("centred.png"), {95, 50, 260, 200});
     const auto r = runCli({"mask", dir.file("centred.png"), "-o", dir.file("m.png"), "--json"});
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
-    CHECK(r.out.find("\"rect\":[34,23,383,254]") != std::string::npos);  // 451x300 inset 7.5 %
     CHECK(r.out.find("\"coverage\"") != std::string::npos);
     const cv::Mat mask = cv::imread(dir.file("m.png"), cv::IMREAD_GRAYSCALE);
     REQUIRE(mask.size() == truth.size());
     CHECK(iou(mask, truth) >= 0.8);
+    const cv::Rect box = cv::boundingRect(mask);  // "rect" is what was selected when none was given
+    const std::string rect = "\"rect\":[" + std::to_string(box.x) + "," + std::to_string(box.y) + "," +
+                             std::to_string(box.width) + "," + std::to_string(box.height) + "]";
+    CHECK(r.out.find(rect) != std::string::npos);
+}
+
+TEST_CASE("mask without --rect follows a subject out of the frame, the default box cannot", "[cli][mask]") {
+    TempDir dir;
+    // A product cut by the bottom edge, over the cat photo defocused like a studio backdrop.
+    const std::string photos = chiaro::test::sharedDir() + "/data/photos/";
+    cv::Mat scene = cv::imread(photos + "chelsea.png", cv::IMREAD_COLOR);
+    REQUIRE_FALSE(scene.empty());
+    cv::GaussianBlur(scene, scene, cv::Size(), 8.0);
+    cv::Mat truth = cv::Mat::zeros(scene.size(), CV_8UC1);
+    cv::ellipse(truth, {225, 300}, {90, 170}, 0, 0, 360, cv::Scalar(255), cv::FILLED);
+    const cv::Mat texture = cv::imread(photos + "coffee.png", cv::IMREAD_COLOR)(cv::Rect(0, 0, scene.cols, scene.rows));
+    texture.copyTo(scene, truth);
+    REQUIRE(cv::imwrite(dir.file("cut.png"), scene));
+
+    const auto found = runCli({"mask", dir.file("cut.png"), "-o", dir.file("found.png")});
+    const auto boxed = runCli({"mask", dir.file("cut.png"), "-o", dir.file("boxed.png"), "--rect", "34,23,383,254"});
+    INFO(found.err << boxed.err);
+    REQUIRE(found.exitCode == 0);
+    REQUIRE(boxed.exitCode == 0);
+    const cv::Mat mask = cv::imread(dir.file("found.png"), cv::IMREAD_GRAYSCALE);
+    const cv::Mat inBox = cv::imread(dir.file("boxed.png"), cv::IMREAD_GRAYSCALE);
+    const cv::Mat bottom = truth.row(truth.rows - 1);
+    CHECK(cv::countNonZero(mask.row(mask.rows - 1) & bottom) >= 0.9 * cv::countNonZero(bottom));
+    CHECK(cv::countNonZero(inBox.row(inBox.rows - 1)) == 0);  // GrabCut never leaves its box
+    CHECK(iou(mask, truth) >= 0.9);
+    CHECK(iou(mask, truth) > iou(inBox, truth) + 0.1);
 }
 
 TEST_CASE("mask answers bad input, bad rectangles and unsupported methods with exit codes", "[cli][mask]") {

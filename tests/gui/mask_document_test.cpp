@@ -11,8 +11,10 @@
 #include "canvas/edit_view.h"
 #include "canvas/mask_canvas.h"
 #include "canvas/mask_document.h"
+#include "canvas/tool_strip.h"
 #include "canvas_test_support.h"
 #include "chiaro/core/error.h"
+#include "chiaro/image/image_io.h"
 #include "chiaro/mask/mask_ops.h"
 #include "image_bridge.h"
 #include "gui_test_util.h"
@@ -119,6 +121,38 @@ TEST_CASE("auto select runs GrabCut off the UI thread and is one undo step", "[g
     REQUIRE(failed.wait(30000));
     CHECK_FALSE(failed.at(0).at(0).toBool());
     CHECK(failed.at(0).at(1).toString().contains("whole image"));
+}
+
+TEST_CASE("one-click Auto select finds a product cut by the bottom edge", "[gui][mask][grabcut]") {
+    // A sharp, shaded product running out of the bottom of the frame, over a strongly defocused real
+    // photo: the centred rectangle GrabCut used to start from could never reach the bottom edge.
+    // (Quality is measured in tests/core/mask/subject_selection_test.cpp; this checks the one click.)
+    cv::Mat rgb = chiaro::core::loadImageRgb(chiaro::test::sharedDir() + "/data/photos/coffee.png");  // 600x400
+    cv::GaussianBlur(rgb, rgb, cv::Size(), 20.0);  // a far-off backdrop: the cup is a soft glow
+    cv::Mat truth = cv::Mat::zeros(rgb.size(), CV_8UC1);
+    cv::rectangle(truth, cv::Rect(450, 200, 120, 200), cv::Scalar(255), cv::FILLED);
+    cv::circle(truth, {510, 200}, 60, cv::Scalar(255), cv::FILLED, cv::LINE_AA);
+    for (int y = 0; y < rgb.rows; ++y)
+        for (int x = 0; x < rgb.cols; ++x)
+            if (truth.at<uint8_t>(y, x)) {
+                const double shade = 0.55 + 0.45 * (x - 450) / 120.0;  // lit from the right
+                const bool stripe = ((x + y) / 12) % 2 == 0;
+                rgb.at<cv::Vec3b>(y, x) = stripe ? cv::Vec3b(cv::saturate_cast<uchar>(60 * shade), cv::saturate_cast<uchar>(90 * shade), cv::saturate_cast<uchar>(220 * shade))
+                                                 : cv::Vec3b(cv::saturate_cast<uchar>(40 * shade), cv::saturate_cast<uchar>(60 * shade), cv::saturate_cast<uchar>(170 * shade));
+            }
+    EditView view;
+    view.setPhoto(matToQImage(rgb), QStringLiteral(":/no-sidecar.png"));
+    QSignalSpy finished(view.document(), &MaskDocument::autoSelectFinished);
+    view.toolStrip()->autoSelectAction()->trigger();
+    CHECK(view.document()->isBusy());  // off the UI thread
+    REQUIRE(finished.wait(60000));
+    REQUIRE(finished.at(0).at(0).toBool());
+    const cv::Mat& mask = view.document()->mask();
+    const double iou = double(cv::countNonZero(mask & truth)) / cv::countNonZero(mask | truth);
+    CHECK(iou >= 0.9);
+    const cv::Mat bottomRow = mask.row(mask.rows - 1) & truth.row(truth.rows - 1);
+    CHECK(cv::countNonZero(bottomRow) >= 0.9 * cv::countNonZero(truth.row(truth.rows - 1)));
+    CHECK(view.document()->undoStack()->count() == 1);
 }
 
 TEST_CASE("the Edit tab holds the mask editor", "[gui][mask]") {

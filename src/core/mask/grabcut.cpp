@@ -35,6 +35,7 @@ double workingScale(cv::Size size, const GrabCutOptions& options) {
 cv::Mat runGrabCut(const cv::Mat& rgb, cv::Mat& labels, const cv::Rect& rect, int mode, int iterations) {
     // GrabCut's colour models do not depend on the channel order, so RGB goes in as it is.
     cv::Mat bgModel, fgModel;
+    cv::setRNGSeed(12345);  // GrabCut's k-means draws from OpenCV's thread RNG: same photo, same mask
     try {
         cv::grabCut(rgb, labels, rect, bgModel, fgModel, std::max(1, iterations), mode);
     } catch (const cv::Exception& e) {

@@ -11,6 +11,7 @@
 #include "chiaro/light/display_proxy.h"
 #include "chiaro/image/image_io.h"
 #include "chiaro/mask/grabcut.h"
+#include "chiaro/mask/subject_selection.h"
 #include "image_bridge.h"
 
 namespace chiaro::gui {
@@ -118,6 +119,11 @@ void MaskDocument::autoSelect(const QRect& rect) {
     const cv::Mat rgb = m_rgb;
     const cv::Rect r = toCvRect(rect);
     startAutoSelect(QObject::tr("Select subject"), [rgb, r] { return core::grabCutFromRect(rgb, r); });
+}
+
+void MaskDocument::autoSelectSubject() {
+    const cv::Mat rgb = m_rgb;
+    startAutoSelect(QObject::tr("Select subject"), [rgb] { return core::selectSubject(rgb); });
 }
 
 void MaskDocument::autoSelectFromScribbles() {

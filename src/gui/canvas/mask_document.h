@@ -70,6 +70,8 @@ public:
     // GrabCut off the UI thread. From a rectangle (image px), or from the scribbles with the current
     // selection as a prior. Ignored while one is running. Result: one undo step, then finished().
     void autoSelect(const QRect& rect);
+    // One click, no rectangle: core::selectSubject finds the subject, also one cut by the frame.
+    void autoSelectSubject();
     void autoSelectFromScribbles();
     bool isBusy() const { return m_poolBusy || m_externalBusy; }
     // What is running ("Select subject", "Grow 20 px"); the mask takes no edits meanwhile, since the

@@ -79,8 +79,7 @@ void ToolStrip::addOverlayAndAuto() {
         } else if (!document->scribbles().empty()) {
             document->autoSelectFromScribbles();
         } else {
-            const cv::Rect r = core::defaultSubjectRect({document->size().width(), document->size().height()});
-            document->autoSelect(QRect(r.x, r.y, r.width, r.height));
+            document->autoSelectSubject();
         }
     });
     connect(document, &MaskDocument::busyChanged, m_autoSelect, [this](bool busy) { m_autoSelect->setEnabled(!busy); });
@@ -95,8 +94,9 @@ void ToolStrip::setSegmenterAvailable(bool available) {
         return;
     }
     m_autoSelect->setText(tr("Auto select"));
-    m_autoSelect->setToolTip(tr("<b>Auto select</b><br>select the main subject with GrabCut (uses your hints when "
-                                "there are any).<br>For one-click AI selection, export the model bundle with "
+    m_autoSelect->setToolTip(tr("<b>Auto select</b><br>select the main subject: what is in focus, or what "
+                                "stands out from the border, also where it runs out of the frame, cut with "
+                                "GrabCut (uses your hints when there are any).<br>For one-click AI selection, export the model bundle with "
                                 "<tt>models/export.py --segmenter model.safetensors</tt> (BriaRMBG-1.4 or BiRefNet "
                                 "weights, see models/README.md) and choose it in Settings."));
 }

@@ -1,0 +1,206 @@
+#include "chiaro/mask/subject_selection.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+
+#include "chiaro/core/error.h"
+#include "chiaro/core/logging.h"
+#include "subject_cues.h"
+
+namespace chiaro::core {
+namespace {
+
+namespace cues = subject_cues;
+
+constexpr int kAnalysisSide = 320;       // hints and the first cut: cheap, and enough for the shape
+constexpr double kStrip = 0.04;          // border strip width, fraction of the shorter side
+constexpr double kClutteredBorder = 0.3; // share of sharp border pixels above which focus says nothing
+constexpr double kFarColour = 25.0;      // Lab distance: a colour the border does not have
+constexpr double kNoiseBlur = 1.5;       // px: denoises a noisy photo before the colours are modelled
+constexpr double kRefineRatio = 1.5;     // refine the edge when the working size is this much larger
+
+// GrabCut from a label image (cv::GC_* values), seeded: its k-means draws from OpenCV's thread RNG.
+// Leaves the labels as they are when they hold no subject or no background to learn from.
+void cut(const cv::Mat& rgb, cv::Mat& labels, int iterations) {
+    const bool anySubject = cv::countNonZero((labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD)) > 0;
+    const bool anyBackground = cv::countNonZero((labels == cv::GC_BGD) | (labels == cv::GC_PR_BGD)) > 0;
+    if (!anySubject || !anyBackground) return;
+    cv::Mat bgModel, fgModel;
+    cv::setRNGSeed(12345);
+    try {
+        cv::grabCut(rgb, labels, cv::Rect(), bgModel, fgModel, std::max(1, iterations), cv::GC_INIT_WITH_MASK);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorCode::Failure, std::string("select subject: OpenCV failed: ") + e.what());
+    }
+}
+
+cv::Mat subjectOf(const cv::Mat& labels) { return cues::keepSubject((labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD)); }
+
+// The analysis copy of the photo and what is read off it.
+struct Analysis {
+    cv::Mat rgb;   // CV_8UC3, denoised when the photo is noisy
+    cv::Mat lab;   // CV_32FC3 of rgb, lightly blurred
+    cv::Mat sharp; // 0/255
+    std::array<cv::Mat, 4> leaving;
+    int strip = 2;
+    cv::Rect inset;  // defaultSubjectRect at this size
+};
+
+cv::Mat toLab(const cv::Mat& rgb) {
+    cv::Mat f, lab;
+    rgb.convertTo(f, CV_32FC3, 1.0 / 255.0);
+    cv::cvtColor(f, lab, cv::COLOR_RGB2Lab);
+    return lab;
+}
+
+cv::Mat lightnessOf(const cv::Mat& lab) {
+    cv::Mat l;
+    cv::extractChannel(lab, l, 0);
+    return l;
+}
+
+Analysis analyse(const cv::Mat& rgb) {
+    Analysis a;
+    const double scale = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(rgb.cols, rgb.rows));
+    cv::resize(rgb, a.rgb, cv::Size(), scale, scale, cv::INTER_AREA);
+    cv::Mat lab = toLab(a.rgb);
+    // Strong sensor noise scatters both the colour models and the focus measure: denoise first.
+    if (cues::noiseLevel(lightnessOf(lab)) > cues::kNoisy) {
+        cv::GaussianBlur(a.rgb, a.rgb, cv::Size(), kNoiseBlur);
+        lab = toLab(a.rgb);
+    }
+    const cv::Mat lightness = lightnessOf(lab);
+    a.sharp = cues::sharpRegion(lightness, cues::noiseLevel(lightness) > cues::kNoisy);
+    cv::GaussianBlur(lab, a.lab, cv::Size(3, 3), 0);
+    a.strip = std::max(2, static_cast<int>(std::lround(std::min(a.rgb.cols, a.rgb.rows) * kStrip)));
+    a.leaving = cues::subjectLeavingFrame(a.lab, a.strip);
+    a.inset = defaultSubjectRect(a.rgb.size());
+    return a;
+}
+
+// Border strips are background except where the subject leaves the frame; the rest starts as
+// probably background.
+cv::Mat borderLabels(const Analysis& a) {
+    cv::Mat labels(a.rgb.size(), CV_8UC1, cv::Scalar(cv::GC_PR_BGD));
+    for (int side = 0; side < 4; ++side)
+        labels(cues::borderStrip(a.rgb.size(), side, a.strip)).setTo(cv::GC_BGD, a.leaving[side] == 0);
+    for (int side = 0; side < 4; ++side)  // after all sides: a corner must not undo another side's subject
+        labels(cues::borderStrip(a.rgb.size(), side, a.strip)).setTo(cv::GC_PR_FGD, a.leaving[side]);
+    return labels;
+}
+
+// Hints from colour: inside the default rectangle, the colours the border lacks (the rectangle
+// itself when there are too few of them).
+cv::Mat colourHints(const Analysis& a) {
+    cv::Mat labels = borderLabels(a);
+    const cv::Mat samples = cues::borderColours(a.lab, a.strip, a.leaving);
+    cv::Mat candidate = cv::Mat::zeros(a.rgb.size(), CV_8UC1);
+    if (samples.rows >= 8) {
+        const cv::Mat far = cues::distanceToColours(a.lab, samples, 8) > kFarColour;
+        far(a.inset).copyTo(candidate(a.inset));
+        cv::morphologyEx(candidate, candidate, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));
+        candidate = cues::keepSubject(candidate);
+    }
+    if (cv::countNonZero(candidate) > 0.02 * candidate.total()) labels.setTo(cv::GC_PR_FGD, candidate);
+    else labels(a.inset).setTo(cv::GC_PR_FGD);
+    return labels;
+}
+
+double sharpBorderShare(const Analysis& a) {
+    double sharp = 0, count = 0;
+    for (int side = 0; side < 4; ++side) {
+        const cv::Mat open = a.leaving[side] == 0;
+        sharp += cv::countNonZero(a.sharp(cues::borderStrip(a.rgb.size(), side, a.strip)) & open);
+        count += cv::countNonZero(open);
+    }
+    return count > 0 ? sharp / count : 1.0;
+}
+
+// The first cut, at the analysis size.
+cv::Mat selectAtAnalysisSize(const Analysis& a, int iterations) {
+    auto log = namedLogger("core");
+    const double clutter = sharpBorderShare(a);
+    if (clutter > kClutteredBorder) {  // the background is as sharp as the subject: colour only
+        log->debug("select subject: sharp border {:.2f}, colour hints", clutter);
+        cv::Mat labels = colourHints(a);
+        cut(a.rgb, labels, iterations);
+        return subjectOf(labels);
+    }
+    // In focus against a defocused background: the sharp region, closed by the frame where the
+    // subject leaves it, its hull where the outline did not close.
+    const cv::Mat focus = cues::convexHulls(cues::keepSubject(cues::fillEnclosed(a.sharp)));
+    cv::Mat labels = borderLabels(a);
+    labels.setTo(cv::GC_PR_FGD, focus);
+    cut(a.rgb, labels, iterations);
+    cv::Mat subject = subjectOf(labels);
+    // A cut that keeps little of the focus hint says the hint was not the subject (a sharp
+    // background detail): start again from the colours.
+    if (cv::countNonZero(subject & focus) < 0.3 * cv::countNonZero(focus)) {
+        log->debug("select subject: the focus hint did not hold, colour hints");
+        cv::Mat retry = colourHints(a);
+        cut(a.rgb, retry, iterations);
+        subject = subjectOf(retry);
+    }
+    return subject;
+}
+
+// Cuts the edge again at the working size, in a band around the analysis result: the shape comes
+// from the small copy, the edge from the pixels.
+cv::Mat refineEdge(const cv::Mat& work, const cv::Mat& coarse, double ratio) {
+    cv::Mat up;
+    cv::resize(coarse, up, work.size(), 0, 0, cv::INTER_LINEAR);
+    up = up >= 128;
+    const int radius = static_cast<int>(std::ceil(1.5 * ratio)) + 2;
+    const cv::Mat element = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * radius + 1, 2 * radius + 1));
+    cv::Mat inner, outer;
+    cv::erode(up, inner, element);
+    cv::dilate(up, outer, element);
+    cv::Mat labels(work.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+    labels.setTo(cv::GC_PR_BGD, outer);
+    labels.setTo(cv::GC_PR_FGD, up);
+    labels.setTo(cv::GC_FGD, inner);
+    cut(work, labels, 2);
+    return (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD);
+}
+
+}  // namespace
+
+cv::Mat selectSubject(const cv::Mat& rgb, const GrabCutOptions& options) {
+    if (rgb.empty() || rgb.type() != CV_8UC3)
+        throw Error(ErrorCode::BadInput, "select subject: the photo must be a non-empty 8-bit RGB image");
+    if (rgb.cols < 16 || rgb.rows < 16)  // too small to hold a border and a subject
+        return cv::Mat::zeros(rgb.size(), CV_8UC1);
+
+    const Analysis a = analyse(rgb);
+    cv::Mat subject = selectAtAnalysisSize(a, options.iterations);
+    if (cv::countNonZero(subject) < 0.01 * subject.total()) {
+        // Nothing held: the plain centred rectangle is the safer guess.
+        namedLogger("core")->debug("select subject: no hint held, default rectangle");
+        cv::Mat labels(a.rgb.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+        labels(a.inset).setTo(cv::GC_PR_FGD);
+        cut(a.rgb, labels, options.iterations);
+        subject = subjectOf(labels);
+    }
+
+    const int longest = std::max(rgb.cols, rgb.rows);
+    const int workSide = options.maxWorkingSide > 0 ? std::min(longest, options.maxWorkingSide) : longest;
+    const double ratio = static_cast<double>(workSide) / std::max(a.rgb.cols, a.rgb.rows);
+    if (ratio >= kRefineRatio) {
+        cv::Mat work = rgb;
+        if (workSide < longest) {
+            const double s = static_cast<double>(workSide) / longest;
+            cv::resize(rgb, work, cv::Size(), s, s, cv::INTER_AREA);
+        }
+        subject = refineEdge(work, subject, ratio);
+    }
+    if (subject.size() == rgb.size()) return subject;
+    cv::Mat full;
+    cv::resize(subject, full, rgb.size(), 0, 0, cv::INTER_LINEAR);
+    return full >= 128;
+}
+
+}  // namespace chiaro::core

@@ -1,0 +1,200 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "chiaro/core/error.h"
+#include "chiaro/mask/grabcut.h"
+#include "chiaro/mask/subject_selection.h"
+#include "segmentation_scene.h"
+
+using namespace chiaro::core;
+using chiaro::test::SegCondition;
+
+// Seeds: selectSubject's thresholds were tuned on seeds 0..11 of every condition (the hidden
+// "[grabcut-eval]" case prints them); the checks below run on seeds 1000..1011, a disjoint range
+// that played no part in the tuning.
+namespace {
+
+constexpr unsigned kTuneFirst = 0, kTuneCount = 12;
+constexpr unsigned kHeldOutFirst = 1000, kHeldOutCount = 12;
+
+using Selector = std::function<cv::Mat(const cv::Mat&)>;
+
+double iou(const cv::Mat& a, const cv::Mat& b) {
+    const double inter = cv::countNonZero((a >= 128) & (b >= 128));
+    const double uni = cv::countNonZero((a >= 128) | (b >= 128));
+    return uni > 0 ? inter / uni : 1.0;
+}
+
+struct Score {
+    double sum = 0, worst = 1;
+    int count = 0;
+    void add(double v) {
+        sum += v;
+        worst = std::min(worst, v);
+        ++count;
+    }
+    double mean() const { return count ? sum / count : 0; }
+};
+
+struct Evaluation {
+    Score all;
+    Score perCondition[chiaro::test::kSegConditionCount];
+    double seconds = 0;
+};
+
+// Scores `select` on `count` seeds of every condition; writes the scenes and masks to $CHIARO_SEG_DUMP
+// when that is set, to look at failures.
+Evaluation evaluate(const Selector& select, unsigned first, unsigned count, const char* label) {
+    Evaluation e;
+    const char* dump = std::getenv("CHIARO_SEG_DUMP");
+    const auto start = std::chrono::steady_clock::now();
+    for (int c = 0; c < chiaro::test::kSegConditionCount; ++c)
+        for (unsigned seed = first; seed < first + count; ++seed) {
+            const auto scene = chiaro::test::renderSegmentationScene(static_cast<SegCondition>(c), seed);
+            const cv::Mat mask = select(scene.rgb);
+            const double v = iou(mask, scene.truth);
+            e.all.add(v);
+            e.perCondition[c].add(v);
+            if (dump) {
+                const std::string base = std::string(dump) + "/" + label + "_" +
+                                         chiaro::test::segConditionName(scene.condition) + "_" + std::to_string(seed);
+                cv::Mat bgr;
+                cv::cvtColor(scene.rgb, bgr, cv::COLOR_RGB2BGR);
+                cv::imwrite(base + "_rgb.png", bgr);
+                cv::imwrite(base + "_mask.png", mask);
+                cv::imwrite(base + "_truth.png", scene.truth);
+                std::printf("%s %s %u iou %.3f\n", label, chiaro::test::segConditionName(scene.condition), seed, v);
+            }
+        }
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return e;
+}
+
+void print(const char* label, const Evaluation& e) {
+    std::printf("%-22s mean %.3f worst %.3f (%d scenes, %.1f s)\n", label, e.all.mean(), e.all.worst, e.all.count,
+                e.seconds);
+    for (int c = 0; c < chiaro::test::kSegConditionCount; ++c)
+        std::printf("    %-15s mean %.3f worst %.3f\n", chiaro::test::segConditionName(static_cast<SegCondition>(c)),
+                    e.perCondition[c].mean(), e.perCondition[c].worst);
+}
+
+cv::Mat defaultRect(const cv::Mat& rgb) { return grabCutFromRect(rgb, defaultSubjectRect(rgb.size())); }
+cv::Mat automatic(const cv::Mat& rgb) { return selectSubject(rgb); }
+
+}  // namespace
+
+// Regression floors under what selectSubject measures on these held-out scenes (mean 0.885; the
+// default rectangle 0.67). Issue #21's goal, 0.92, is not reached: clutter (a sharp, busy background
+// with objects of its own, mean 0.56) is what is left.
+TEST_CASE("subject selection on held-out synthetic photos", "[grabcut][mask]") {
+    const Evaluation e = evaluate(automatic, kHeldOutFirst, kHeldOutCount, "held-out");
+    print("selectSubject held-out", e);
+    CHECK(e.all.mean() >= 0.85);
+    const auto floor = [](SegCondition c) {
+        switch (c) {
+            case SegCondition::Centred:
+            case SegCondition::TouchOneEdge:
+            case SegCondition::ColouredLight: return 0.93;
+            case SegCondition::Clutter: return 0.45;
+            default: return 0.82;
+        }
+    };
+    for (int c = 0; c < chiaro::test::kSegConditionCount; ++c) {
+        INFO(chiaro::test::segConditionName(static_cast<SegCondition>(c)));
+        CHECK(e.perCondition[c].mean() >= floor(static_cast<SegCondition>(c)));
+    }
+}
+
+// Not run by default (a few minutes): prints before/after numbers on both seed ranges.
+// CHIARO_SEG_EVAL=rect or =select runs one of the two.
+TEST_CASE("subject selection evaluation, default rectangle vs selectSubject", "[.][grabcut-eval]") {
+    const char* only = std::getenv("CHIARO_SEG_EVAL");
+    const bool rect = !only || std::string(only) == "rect", select = !only || std::string(only) == "select";
+    if (rect) print("rect tune", evaluate(defaultRect, kTuneFirst, kTuneCount, "rect-tune"));
+    if (select) print("select tune", evaluate(automatic, kTuneFirst, kTuneCount, "select-tune"));
+    if (rect) print("rect held-out", evaluate(defaultRect, kHeldOutFirst, kHeldOutCount, "rect-held"));
+    if (select) print("select held-out", evaluate(automatic, kHeldOutFirst, kHeldOutCount, "select-held"));
+    // Time on a 24 MP photo at the default working size.
+    const auto scene = chiaro::test::renderSegmentationScene(SegCondition::Centred, kHeldOutFirst);
+    cv::Mat big;
+    cv::resize(scene.rgb, big, cv::Size(6000, 4000), 0, 0, cv::INTER_LINEAR);
+    for (const auto& [name, fn] : {std::pair<const char*, Selector>{"rect", defaultRect}, {"select", automatic}}) {
+        const auto start = std::chrono::steady_clock::now();
+        fn(big);
+        std::printf("%s on 24 MP: %.1f s\n", name,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+}
+
+TEST_CASE("subject selection lets a subject cropped by the frame reach the frame", "[grabcut][mask]") {
+    // The default rectangle can never reach the frame; on held-out scenes whose subject runs out of
+    // it, selectSubject must recover most of the subject along the frame and score better overall.
+    double rectIou = 0, selectIou = 0;
+    int selectAtFrame = 0, truthAtFrame = 0;
+    for (unsigned seed = kHeldOutFirst; seed < kHeldOutFirst + 4; ++seed) {
+        const auto scene = chiaro::test::renderSegmentationScene(SegCondition::TouchOneEdge, seed);
+        const cv::Mat mask = selectSubject(scene.rgb);
+        rectIou += iou(defaultRect(scene.rgb), scene.truth);
+        selectIou += iou(mask, scene.truth);
+        cv::Mat frame = cv::Mat::zeros(scene.rgb.size(), CV_8UC1);
+        cv::rectangle(frame, cv::Rect(0, 0, frame.cols, frame.rows), cv::Scalar(255), 4);
+        truthAtFrame += cv::countNonZero(scene.truth & frame);
+        selectAtFrame += cv::countNonZero(mask & scene.truth & frame);
+    }
+    CHECK(selectIou > rectIou + 0.8);  // four scenes: more than 0.2 IoU better each on average
+    CHECK(selectAtFrame >= truthAtFrame * 2 / 3);
+}
+
+TEST_CASE("subject selection gives the same mask whatever OpenCV's RNG did before", "[grabcut][mask]") {
+    const auto scene = chiaro::test::renderSegmentationScene(SegCondition::Clutter, kHeldOutFirst + 2);
+    const cv::Mat first = selectSubject(scene.rgb);
+    cv::theRNG().next();  // another user of the thread's RNG in between
+    cv::Mat noise(64, 64, CV_32F);
+    cv::randu(noise, 0, 1);
+    const cv::Mat second = selectSubject(scene.rgb);
+    CHECK(cv::countNonZero(first != second) == 0);
+    CHECK(cv::countNonZero(first) > 0);
+}
+
+TEST_CASE("subject selection refines the edge of a large photo at the working size", "[grabcut][mask]") {
+    const auto scene = chiaro::test::renderSegmentationScene(SegCondition::Centred, kHeldOutFirst + 5);
+    cv::Mat big, bigTruth;
+    cv::resize(scene.rgb, big, cv::Size(), 6.0, 6.0, cv::INTER_CUBIC);  // about 4 MP, edges stay sharp
+    cv::resize(scene.truth, bigTruth, big.size(), 0, 0, cv::INTER_LINEAR);
+    bigTruth = bigTruth >= 128;
+    GrabCutOptions coarseOnly, refined;
+    coarseOnly.maxWorkingSide = 400;  // within 1.5x of the analysis copy: no refinement
+    refined.maxWorkingSide = 1024;
+    const cv::Mat coarse = selectSubject(big, coarseOnly), fine = selectSubject(big, refined);
+    REQUIRE(fine.size() == big.size());
+    REQUIRE(fine.type() == CV_8UC1);
+    const double coarseIou = iou(coarse, bigTruth), fineIou = iou(fine, bigTruth);
+    INFO("coarse " << coarseIou << " refined " << fineIou);
+    // The truth is the 384 px truth scaled up, itself no sharper than the coarse edge: the check is
+    // that the refinement keeps the shape, not that it beats an edge it cannot see.
+    CHECK(coarseIou >= 0.97);
+    CHECK(fineIou >= coarseIou - 0.01);
+    // The refined edge is cut again in a band: it differs from the upscaled coarse edge somewhere.
+    CHECK(cv::countNonZero(coarse != fine) > 0);
+}
+
+TEST_CASE("subject selection handles degenerate photos and rejects bad input", "[grabcut][mask]") {
+    CHECK_THROWS_AS(selectSubject(cv::Mat()), Error);
+    CHECK_THROWS_AS(selectSubject(cv::Mat(50, 50, CV_8UC1, cv::Scalar(0))), Error);
+    // A flat photo has no subject to find: no exception, a mask of the right size.
+    const cv::Mat flat(120, 160, CV_8UC3, cv::Scalar(90, 120, 150));
+    const cv::Mat mask = selectSubject(flat);
+    CHECK(mask.size() == flat.size());
+    CHECK(mask.type() == CV_8UC1);
+    const cv::Mat tiny(6, 5, CV_8UC3, cv::Scalar(10, 200, 30));  // too small: an empty selection
+    CHECK(cv::countNonZero(selectSubject(tiny)) == 0);
+}
