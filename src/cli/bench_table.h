@@ -44,6 +44,7 @@ namespace chiaro::cli {
 
 std::vector<BenchRow> benchLightModel(const BenchOptions& options);   // bench_light.cpp
 std::vector<BenchRow> benchLightRig(const BenchOptions& options);     // bench_rig.cpp
+std::vector<BenchRow> benchSubjectSelection(const BenchOptions& options);  // bench_mask.cpp
 std::vector<BenchRow> benchDisplay(const BenchOptions& options);      // bench_display.cpp
 std::vector<BenchRow> benchEngine(const BenchOptions& options);       // bench_engine.cpp
 std::vector<BenchRow> benchFullResolution(const BenchOptions& options);  // bench_fullres.cpp

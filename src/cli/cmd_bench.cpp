@@ -108,6 +108,8 @@ int runBench(const Args& args) {
     rows.insert(rows.end(), light.begin(), light.end());
     const auto rig = benchLightRig(options);
     rows.insert(rows.end(), rig.begin(), rig.end());
+    const auto selection = benchSubjectSelection(options);
+    rows.insert(rows.end(), selection.begin(), selection.end());
     const auto display = benchDisplay(options);
     rows.insert(rows.end(), display.begin(), display.end());
     if (!parser.isSet("light-only")) {

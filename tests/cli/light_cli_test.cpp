@@ -212,6 +212,7 @@ TEST_CASE("bench lists the light rows", "[cli][light]") {
     REQUIRE(r.exitCode == 0);
     CHECK(r.out.find("preview 1024x1024 (render only)") != std::string::npos);
     CHECK(r.out.find("estimate-light 1024x1024") != std::string::npos);
+    CHECK(r.out.find("select subject 6000x4000") != std::string::npos);
 }
 
 TEST_CASE("preview and mask never write over their input photo or mask", "[cli][light][safety]") {
