@@ -22,6 +22,7 @@ constexpr double kClutteredBorder = 0.3; // share of sharp border pixels above w
 constexpr double kFarColour = 25.0;      // Lab distance: a colour the border does not have
 constexpr double kNoiseBlur = 1.5;       // px: denoises a noisy photo before the colours are modelled
 constexpr double kRefineRatio = 1.5;     // refine the edge when the working size is this much larger
+constexpr double kWideHint = 0.6;        // a focus hint over this share of the frame is no subject
 
 // GrabCut from a label image (cv::GC_* values), seeded: its k-means draws from OpenCV's thread RNG.
 // Leaves the labels as they are when they hold no subject or no background to learn from.
@@ -124,15 +125,19 @@ double sharpBorderShare(const Analysis& a) {
 cv::Mat selectAtAnalysisSize(const Analysis& a, int iterations) {
     auto log = namedLogger("core");
     const double clutter = sharpBorderShare(a);
-    if (clutter > kClutteredBorder) {  // the background is as sharp as the subject: colour only
+    // In focus against a defocused background: the sharp region, closed by the frame where the
+    // subject leaves it, its hull where the outline did not close.
+    const cv::Mat focus = clutter > kClutteredBorder
+                              ? cv::Mat()
+                              : cues::convexHulls(cues::keepSubject(cues::fillEnclosed(a.sharp)));
+    if (focus.empty() || cv::countNonZero(focus) > kWideHint * focus.total()) {
+        // The background is as sharp as the subject (a busy scene, a studio shot in focus
+        // throughout): focus says nothing, colour it is.
         log->debug("select subject: sharp border {:.2f}, colour hints", clutter);
         cv::Mat labels = colourHints(a);
         cut(a.rgb, labels, iterations);
         return subjectOf(labels);
     }
-    // In focus against a defocused background: the sharp region, closed by the frame where the
-    // subject leaves it, its hull where the outline did not close.
-    const cv::Mat focus = cues::convexHulls(cues::keepSubject(cues::fillEnclosed(a.sharp)));
     cv::Mat labels = borderLabels(a);
     labels.setTo(cv::GC_PR_FGD, focus);
     cut(a.rgb, labels, iterations);
