@@ -8,6 +8,7 @@
 
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
+#include "grabcut_run.h"
 
 namespace chiaro::core {
 
@@ -25,14 +26,17 @@ std::string rectText(const cv::Rect& r) {
            std::to_string(r.height);
 }
 
+}  // namespace
+
+namespace grabcut_run {
+
 double workingScale(cv::Size size, const GrabCutOptions& options) {
     const int longest = std::max(size.width, size.height);
     if (options.maxWorkingSide <= 0 || longest <= options.maxWorkingSide) return 1.0;
     return static_cast<double>(options.maxWorkingSide) / longest;
 }
 
-// Runs GrabCut on a prepared label image (GC_* values) and returns 255 where it says subject.
-cv::Mat runGrabCut(const cv::Mat& rgb, cv::Mat& labels, const cv::Rect& rect, int mode, int iterations) {
+cv::Mat run(const cv::Mat& rgb, cv::Mat& labels, const cv::Rect& rect, int mode, int iterations) {
     // GrabCut's colour models do not depend on the channel order, so RGB goes in as it is.
     cv::Mat bgModel, fgModel;
     cv::setRNGSeed(12345);  // GrabCut's k-means draws from OpenCV's thread RNG: same photo, same mask
@@ -45,7 +49,6 @@ cv::Mat runGrabCut(const cv::Mat& rgb, cv::Mat& labels, const cv::Rect& rect, in
     return subject;  // 0 / 255
 }
 
-// Brings a working-size 0/255 mask back to `size` with a smooth, thresholded edge.
 cv::Mat toFullSize(const cv::Mat& small, cv::Size size) {
     if (small.size() == size) return small;
     cv::Mat big;
@@ -53,7 +56,10 @@ cv::Mat toFullSize(const cv::Mat& small, cv::Size size) {
     return big >= 128;
 }
 
-}  // namespace
+}  // namespace grabcut_run
+
+using grabcut_run::toFullSize;
+using grabcut_run::workingScale;
 
 cv::Rect defaultSubjectRect(cv::Size imageSize) {
     const int dx = static_cast<int>(std::lround(imageSize.width * 0.075));
@@ -86,7 +92,7 @@ cv::Mat grabCutFromRect(const cv::Mat& rgb, const cv::Rect& rect, const GrabCutO
     }
     coreLog().debug("grabcut: rect {} at {}x{}", rectText(workRect), work.cols, work.rows);
     cv::Mat labels(work.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
-    cv::Mat result = toFullSize(runGrabCut(work, labels, workRect, cv::GC_INIT_WITH_RECT, options.iterations),
+    cv::Mat result = toFullSize(grabcut_run::run(work, labels, workRect, cv::GC_INIT_WITH_RECT, options.iterations),
                                 rgb.size());
     cv::Mat clipped = cv::Mat::zeros(rgb.size(), CV_8UC1);
     result(rect).copyTo(clipped(rect));  // nothing outside the rectangle, whatever the scaling did
@@ -125,7 +131,7 @@ cv::Mat grabCutFromScribbles(const cv::Mat& rgb, const cv::Mat& scribbles, const
         prLabels.setTo(cv::GC_BGD, bg > 0);
         workLabels = prLabels;
     }
-    cv::Mat result = toFullSize(runGrabCut(work, workLabels, cv::Rect(), cv::GC_INIT_WITH_MASK, options.iterations),
+    cv::Mat result = toFullSize(grabcut_run::run(work, workLabels, cv::Rect(), cv::GC_INIT_WITH_MASK, options.iterations),
                                 rgb.size());
     result.setTo(255, subjectHint);  // hints are certain at full resolution too
     result.setTo(0, backgroundHint);

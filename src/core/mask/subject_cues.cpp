@@ -151,11 +151,7 @@ cv::Mat keepSubject(const cv::Mat& mask) {
     cv::Mat kept = cv::Mat::zeros(mask.size(), CV_8UC1);
     for (int i = 1; i < n; ++i)
         if (score[i] * 4 >= best) kept.setTo(255, labels == i);
-    cv::Mat outside;  // holes: background not connected to the frame
-    cv::copyMakeBorder(kept, outside, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
-    cv::floodFill(outside, cv::Point(0, 0), cv::Scalar(128));
-    kept.setTo(255, outside(cv::Rect(1, 1, mask.cols, mask.rows)) == 0);
-    return kept;
+    return enclosedWith(kept, 0);  // with its holes: background not connected to the frame
 }
 
 cv::Mat convexHulls(const cv::Mat& mask) {

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <string>
 
 #include <opencv2/imgproc.hpp>
 
 #include "chiaro/core/error.h"
 #include "chiaro/core/logging.h"
+#include "grabcut_run.h"
 #include "subject_cues.h"
 
 namespace chiaro::core {
@@ -24,19 +24,12 @@ constexpr double kNoiseBlur = 1.5;       // px: denoises a noisy photo before th
 constexpr double kRefineRatio = 1.5;     // refine the edge when the working size is this much larger
 constexpr double kWideHint = 0.6;        // a focus hint over this share of the frame is no subject
 
-// GrabCut from a label image (cv::GC_* values), seeded: its k-means draws from OpenCV's thread RNG.
-// Leaves the labels as they are when they hold no subject or no background to learn from.
+// GrabCut from a label image (cv::GC_* values). Leaves the labels as they are when they hold no
+// subject or no background to learn from.
 void cut(const cv::Mat& rgb, cv::Mat& labels, int iterations) {
     const bool anySubject = cv::countNonZero((labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD)) > 0;
     const bool anyBackground = cv::countNonZero((labels == cv::GC_BGD) | (labels == cv::GC_PR_BGD)) > 0;
-    if (!anySubject || !anyBackground) return;
-    cv::Mat bgModel, fgModel;
-    cv::setRNGSeed(12345);
-    try {
-        cv::grabCut(rgb, labels, cv::Rect(), bgModel, fgModel, std::max(1, iterations), cv::GC_INIT_WITH_MASK);
-    } catch (const cv::Exception& e) {
-        throw Error(ErrorCode::Failure, std::string("select subject: OpenCV failed: ") + e.what());
-    }
+    if (anySubject && anyBackground) grabcut_run::run(rgb, labels, cv::Rect(), cv::GC_INIT_WITH_MASK, iterations);
 }
 
 cv::Mat subjectOf(const cv::Mat& labels) { return cues::keepSubject((labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD)); }
@@ -69,13 +62,16 @@ Analysis analyse(const cv::Mat& rgb) {
     const double scale = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(rgb.cols, rgb.rows));
     cv::resize(rgb, a.rgb, cv::Size(), scale, scale, cv::INTER_AREA);
     cv::Mat lab = toLab(a.rgb);
+    cv::Mat lightness = lightnessOf(lab);
+    bool noisy = cues::noiseLevel(lightness) > cues::kNoisy;
     // Strong sensor noise scatters both the colour models and the focus measure: denoise first.
-    if (cues::noiseLevel(lightnessOf(lab)) > cues::kNoisy) {
+    if (noisy) {
         cv::GaussianBlur(a.rgb, a.rgb, cv::Size(), kNoiseBlur);
         lab = toLab(a.rgb);
+        lightness = lightnessOf(lab);
+        noisy = cues::noiseLevel(lightness) > cues::kNoisy;  // what is left after the blur
     }
-    const cv::Mat lightness = lightnessOf(lab);
-    a.sharp = cues::sharpRegion(lightness, cues::noiseLevel(lightness) > cues::kNoisy);
+    a.sharp = cues::sharpRegion(lightness, noisy);
     cv::GaussianBlur(lab, a.lab, cv::Size(3, 3), 0);
     a.strip = std::max(2, static_cast<int>(std::lround(std::min(a.rgb.cols, a.rgb.rows) * kStrip)));
     a.leaving = cues::subjectLeavingFrame(a.lab, a.strip);
@@ -191,21 +187,14 @@ cv::Mat selectSubject(const cv::Mat& rgb, const GrabCutOptions& options) {
         subject = subjectOf(labels);
     }
 
-    const int longest = std::max(rgb.cols, rgb.rows);
-    const int workSide = options.maxWorkingSide > 0 ? std::min(longest, options.maxWorkingSide) : longest;
-    const double ratio = static_cast<double>(workSide) / std::max(a.rgb.cols, a.rgb.rows);
+    const double scale = grabcut_run::workingScale(rgb.size(), options);
+    const double ratio = scale * std::max(rgb.cols, rgb.rows) / std::max(a.rgb.cols, a.rgb.rows);
     if (ratio >= kRefineRatio) {
         cv::Mat work = rgb;
-        if (workSide < longest) {
-            const double s = static_cast<double>(workSide) / longest;
-            cv::resize(rgb, work, cv::Size(), s, s, cv::INTER_AREA);
-        }
+        if (scale < 1.0) cv::resize(rgb, work, cv::Size(), scale, scale, cv::INTER_AREA);
         subject = refineEdge(work, subject, ratio);
     }
-    if (subject.size() == rgb.size()) return subject;
-    cv::Mat full;
-    cv::resize(subject, full, rgb.size(), 0, 0, cv::INTER_LINEAR);
-    return full >= 128;
+    return grabcut_run::toFullSize(subject, rgb.size());
 }
 
 }  // namespace chiaro::core
