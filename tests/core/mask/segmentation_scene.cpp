@@ -48,7 +48,11 @@ cv::Mat photoCrop(cv::Size size, double minFraction, double maxFraction, bool mi
         h = static_cast<int>(src.rows * f);
         w = static_cast<int>(h * aspect);
     }
-    const cv::Rect crop(r.pick(src.cols - w + 1), r.pick(src.rows - h + 1), w, h);
+    // Draws one at a time: the order in which a call's arguments are evaluated is unspecified (GCC
+    // and Clang differ), and the sanitizer build uses Clang. This is the order GCC used.
+    const int y = r.pick(src.rows - h + 1);
+    const int x = r.pick(src.cols - w + 1);
+    const cv::Rect crop(x, y, w, h);
     cv::Mat out;
     cv::resize(src(crop), out, size, 0, 0, cv::INTER_AREA);
     if (mirror) cv::flip(out, out, 1);
@@ -91,7 +95,8 @@ void drawOutline(cv::Mat& m, int kind, double cx, double cy, double hw, double h
             const int n = 3 + r.pick(4);
             for (int i = 0; i < n; ++i) {
                 const double rad = std::min(hw, hh) * r.in(0.35, 0.6);
-                ellipse(m, cx + (hw - rad) * r.in(-1, 1), cy + (hh - rad) * r.in(-1, 1), rad, rad * r.in(0.8, 1.2), 0);
+                const double squash = r.in(0.8, 1.2), dy = r.in(-1, 1), dx = r.in(-1, 1);  // GCC's order
+                ellipse(m, cx + (hw - rad) * dx, cy + (hh - rad) * dy, rad, rad * squash, 0);
             }
             break;
         }
@@ -120,7 +125,8 @@ void drawOutline(cv::Mat& m, int kind, double cx, double cy, double hw, double h
 // ---- albedo and shading ------------------------------------------------------------------------
 
 cv::Vec3f randomColour(Random& r) {
-    cv::Mat hsv(1, 1, CV_32FC3, cv::Scalar(r.in(0, 360), r.in(0.3, 0.95), r.in(0.35, 0.95))), rgb;
+    const double value = r.in(0.35, 0.95), saturation = r.in(0.3, 0.95), hue = r.in(0, 360);  // GCC's order
+    cv::Mat hsv(1, 1, CV_32FC3, cv::Scalar(hue, saturation, value)), rgb;
     cv::cvtColor(hsv, rgb, cv::COLOR_HSV2RGB);
     return rgb.at<cv::Vec3f>(0, 0);
 }
