@@ -122,7 +122,11 @@ cv::Mat backgroundFor(const SceneSpec& spec, std::mt19937& rng) {
     cv::Mat big;
     cv::resize(photo, big, cv::Size(), scale, scale, cv::INTER_AREA);
     std::uniform_int_distribution<int> ox(0, big.cols - spec.width), oy(0, big.rows - spec.height);
-    return big(cv::Rect(ox(rng), oy(rng), spec.width, spec.height)).clone();
+    // One draw at a time: a call's argument order is unspecified (GCC and Clang, which the sanitizer
+    // build uses, differ). This is the order GCC used.
+    const int y = oy(rng);
+    const int x = ox(rng);
+    return big(cv::Rect(x, y, spec.width, spec.height)).clone();
 }
 
 // Half extents of the solid's silhouette along image x and y (pixels).
