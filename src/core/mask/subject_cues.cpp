@@ -11,6 +11,7 @@ namespace {
 
 constexpr double kForeignDistance = 18.0;  // Lab distance: a colour the other strips do not have
 constexpr double kMinLeaving = 0.15, kMaxLeaving = 0.85;
+constexpr double kCannyLow = 20, kCannyHigh = 50;  // on L scaled to 0..255: steps of about 2 and 5 L units
 
 float quantile(const cv::Mat& values, double q) {
     cv::Mat flat = values.reshape(1, 1).clone();
@@ -53,27 +54,33 @@ double noiseLevel(const cv::Mat& lightness) {
     return quantile(cv::abs(lightness - blurred), 0.5);
 }
 
-cv::Mat sharpRegion(const cv::Mat& lightness, bool noisy) {
-    cv::Mat fine, coarse;
-    if (noisy) {
-        cv::GaussianBlur(lightness, fine, cv::Size(), 1.0);
-        cv::GaussianBlur(lightness, coarse, cv::Size(), 2.5);
-    } else {
-        fine = lightness;
-        cv::GaussianBlur(lightness, coarse, cv::Size(), 1.0);
+cv::Mat sharpEdges(const cv::Mat& lightness, double maxBlur) {
+    // Zhuo and Sim's defocus estimate: an edge blurred by s keeps the ratio
+    // r = |grad L| / |grad (L * G(s0))| = sqrt(s^2 + s0^2) / s, so s = s0 / sqrt(r^2 - 1).
+    constexpr double kReblur = 1.0;
+    cv::Mat reblurred;
+    cv::GaussianBlur(lightness, reblurred, cv::Size(), kReblur);
+    const auto gradient = [](const cv::Mat& m) {
+        cv::Mat gx, gy, magnitude;
+        cv::Sobel(m, gx, CV_32F, 1, 0, 3, 0.125);
+        cv::Sobel(m, gy, CV_32F, 0, 1, 3, 0.125);
+        cv::magnitude(gx, gy, magnitude);
+        return magnitude;
+    };
+    const cv::Mat g0 = gradient(lightness), g1 = gradient(reblurred);
+    cv::Mat l8, edges;
+    lightness.convertTo(l8, CV_8U, 255.0 / 100.0);
+    cv::Canny(l8, edges, kCannyLow, kCannyHigh, 3, true);
+    // s < maxBlur  <=>  r^2 > 1 + (s0 / maxBlur)^2
+    const float minRatio2 = static_cast<float>(1.0 + (kReblur / maxBlur) * (kReblur / maxBlur));
+    for (int y = 0; y < edges.rows; ++y) {
+        uint8_t* e = edges.ptr<uint8_t>(y);
+        const float* a = g0.ptr<float>(y);
+        const float* b = g1.ptr<float>(y);
+        for (int x = 0; x < edges.cols; ++x)
+            if (e[x] && a[x] * a[x] <= minRatio2 * b[x] * b[x]) e[x] = 0;
     }
-    cv::Mat detail = fine - coarse, energy;
-    cv::multiply(detail, detail, energy);
-    cv::GaussianBlur(energy, energy, cv::Size(), 2.0);
-    // Against the photo's own floor (its 30 % quantile), on a log scale: exposure and texture level
-    // differ from photo to photo, the ratio between sharp and blurred parts much less.
-    const float floor = quantile(energy, 0.3);
-    cv::Mat ratio, scaled, sharp;
-    cv::log(energy / (floor + 1e-3f) + 1.0f, ratio);
-    cv::normalize(ratio, scaled, 0, 255, cv::NORM_MINMAX, CV_8U);
-    cv::threshold(scaled, sharp, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-    cv::morphologyEx(sharp, sharp, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(7, 7)));
-    return sharp;
+    return edges;
 }
 
 cv::Mat distanceToColours(const cv::Mat& lab, const cv::Mat& samples, int clusters) {

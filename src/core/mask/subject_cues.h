@@ -16,9 +16,10 @@ cv::Rect borderStrip(cv::Size size, int side, int width);
 double noiseLevel(const cv::Mat& lightness);
 constexpr double kNoisy = 0.75;
 
-// Where the photo is sharp: local high-frequency energy of L against the photo's own floor, split
-// by Otsu and closed. A noisy photo is measured in a band above the noise (1 - 2.5 px).
-cv::Mat sharpRegion(const cv::Mat& lightness, bool noisy);
+// The edges of the photo that are in focus: Canny edges of L whose blur, estimated from how much
+// their gradient drops when the photo is blurred again (sigma 1 px), is under `maxBlur` px. A
+// defocused background's edges, however contrasty, are left out. 0/255, one pixel wide.
+cv::Mat sharpEdges(const cv::Mat& lightness, double maxBlur);
 
 // Per border strip, 255 where the subject seems to leave the frame: colours the other three strips
 // lack, over 15-85 % of the strip (fewer is clutter, more is a differently coloured floor or sky).

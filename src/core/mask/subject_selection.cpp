@@ -18,10 +18,10 @@ namespace cues = subject_cues;
 
 constexpr int kAnalysisSide = 320;       // hints and the first cut: cheap, and enough for the shape
 constexpr double kStrip = 0.04;          // border strip width, fraction of the shorter side
-constexpr double kClutteredBorder = 0.3; // share of sharp border pixels above which focus says nothing
 constexpr double kFarColour = 25.0;      // Lab distance: a colour the border does not have
 constexpr double kNoiseBlur = 1.5;       // px: denoises a noisy photo before the colours are modelled
 constexpr double kRefineRatio = 1.5;     // refine the edge when the working size is this much larger
+constexpr double kSharpBlur = 1.2;       // px: an edge blurred less than this is in focus
 constexpr double kWideHint = 0.6;        // a focus hint over this share of the frame is no subject
 
 // GrabCut from a label image (cv::GC_* values). Leaves the labels as they are when they hold no
@@ -38,7 +38,7 @@ cv::Mat subjectOf(const cv::Mat& labels) { return cues::keepSubject((labels == c
 struct Analysis {
     cv::Mat rgb;   // CV_8UC3, denoised when the photo is noisy
     cv::Mat lab;   // CV_32FC3 of rgb, lightly blurred
-    cv::Mat sharp; // 0/255
+    cv::Mat sharpEdges; // 0/255, the edges in focus
     std::array<cv::Mat, 4> leaving;
     int strip = 2;
     cv::Rect inset;  // defaultSubjectRect at this size
@@ -62,16 +62,14 @@ Analysis analyse(const cv::Mat& rgb) {
     const double scale = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(rgb.cols, rgb.rows));
     cv::resize(rgb, a.rgb, cv::Size(), scale, scale, cv::INTER_AREA);
     cv::Mat lab = toLab(a.rgb);
-    cv::Mat lightness = lightnessOf(lab);
-    bool noisy = cues::noiseLevel(lightness) > cues::kNoisy;
-    // Strong sensor noise scatters both the colour models and the focus measure: denoise first.
+    // Strong sensor noise scatters both the colour models and the edges: denoise first. The blur
+    // adds to every edge's, so what counts as in focus grows with it.
+    const bool noisy = cues::noiseLevel(lightnessOf(lab)) > cues::kNoisy;
     if (noisy) {
         cv::GaussianBlur(a.rgb, a.rgb, cv::Size(), kNoiseBlur);
         lab = toLab(a.rgb);
-        lightness = lightnessOf(lab);
-        noisy = cues::noiseLevel(lightness) > cues::kNoisy;  // what is left after the blur
     }
-    a.sharp = cues::sharpRegion(lightness, noisy);
+    a.sharpEdges = cues::sharpEdges(lightnessOf(lab), noisy ? std::hypot(kSharpBlur, kNoiseBlur) : kSharpBlur);
     cv::GaussianBlur(lab, a.lab, cv::Size(3, 3), 0);
     a.strip = std::max(2, static_cast<int>(std::lround(std::min(a.rgb.cols, a.rgb.rows) * kStrip)));
     a.leaving = cues::subjectLeavingFrame(a.lab, a.strip);
@@ -107,40 +105,37 @@ cv::Mat colourHints(const Analysis& a) {
     return labels;
 }
 
-double sharpBorderShare(const Analysis& a) {
-    double sharp = 0, count = 0;
-    for (int side = 0; side < 4; ++side) {
-        const cv::Mat open = a.leaving[side] == 0;
-        sharp += cv::countNonZero(a.sharp(cues::borderStrip(a.rgb.size(), side, a.strip)) & open);
-        count += cv::countNonZero(open);
-    }
-    return count > 0 ? sharp / count : 1.0;
-}
-
 // The first cut, at the analysis size.
 cv::Mat selectAtAnalysisSize(const Analysis& a, int iterations) {
     auto log = namedLogger("core");
-    const double clutter = sharpBorderShare(a);
-    // In focus against a defocused background: the sharp region, closed by the frame where the
-    // subject leaves it, its hull where the outline did not close.
-    const cv::Mat focus = clutter > kClutteredBorder
-                              ? cv::Mat()
-                              : cues::convexHulls(cues::keepSubject(cues::fillEnclosed(a.sharp)));
-    if (focus.empty() || cv::countNonZero(focus) > kWideHint * focus.total()) {
-        // The background is as sharp as the subject (a busy scene, a studio shot in focus
-        // throughout): focus says nothing, colour it is.
-        log->debug("select subject: sharp border {:.2f}, colour hints", clutter);
+    // In focus against a defocused background: the outline of the edges in focus, closed by the
+    // frame where the subject leaves it, its hull where it did not close.
+    cv::Mat outline;
+    cv::dilate(a.sharpEdges, outline, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(5, 5)));  // bridges gaps
+    const cv::Mat focus = cues::convexHulls(cues::keepSubject(cues::fillEnclosed(outline)));
+    const int focusArea = cv::countNonZero(focus);
+    if (focusArea == 0 || focusArea > kWideHint * focus.total()) {
+        // Nothing in focus, or the background as sharp as the subject (a busy scene, a studio
+        // shot in focus throughout): focus says nothing, colour it is.
+        log->debug("select subject: focus hint over {} px, colour hints", focusArea);
         cv::Mat labels = colourHints(a);
         cut(a.rgb, labels, iterations);
         return subjectOf(labels);
     }
-    cv::Mat labels = borderLabels(a);
+    // A subject that runs out of the frame is in focus where it meets it: border colours of their
+    // own but out of focus are background (a bright wall, the rim of a blurred cup).
+    Analysis inFocus = a;
+    cv::Mat near;
+    cv::dilate(focus, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * a.strip + 1, 2 * a.strip + 1)));
+    for (int side = 0; side < 4; ++side)
+        inFocus.leaving[side] = a.leaving[side] & near(cues::borderStrip(a.rgb.size(), side, a.strip));
+    cv::Mat labels = borderLabels(inFocus);
     labels.setTo(cv::GC_PR_FGD, focus);
     cut(a.rgb, labels, iterations);
     cv::Mat subject = subjectOf(labels);
     // A cut that keeps little of the focus hint says the hint was not the subject (a sharp
     // background detail): start again from the colours.
-    if (cv::countNonZero(subject & focus) < 0.3 * cv::countNonZero(focus)) {
+    if (cv::countNonZero(subject & focus) < 0.3 * focusArea) {
         log->debug("select subject: the focus hint did not hold, colour hints");
         cv::Mat retry = colourHints(a);
         cut(a.rgb, retry, iterations);

@@ -94,20 +94,19 @@ cv::Mat automatic(const cv::Mat& rgb) { return selectSubject(rgb); }
 
 }  // namespace
 
-// Regression floors under what selectSubject measures on these held-out scenes (mean 0.888; the
-// default rectangle 0.67). Issue #21's goal, 0.92, is not reached: clutter (a sharp, busy background
-// with objects of its own, mean 0.56) is what is left.
+// Issue #21's goal is a mean IoU of at least 0.92: selectSubject measures 0.934 on these held-out
+// scenes (the default rectangle 0.67). The per-condition floors sit under what it measures; clutter
+// (a sharp, busy background with objects of its own, 0.68) is the weak spot.
 TEST_CASE("subject selection on held-out synthetic photos", "[grabcut][mask]") {
     const Evaluation e = evaluate(automatic, kHeldOutFirst, kHeldOutCount, "held-out");
     print("selectSubject held-out", e);
-    CHECK(e.all.mean() >= 0.85);
+    CHECK(e.all.mean() >= 0.92);
     const auto floor = [](SegCondition c) {
         switch (c) {
-            case SegCondition::Centred:
-            case SegCondition::TouchOneEdge:
-            case SegCondition::ColouredLight: return 0.93;
-            case SegCondition::Clutter: return 0.45;
-            default: return 0.82;
+            case SegCondition::TouchTwoEdges: return 0.93;
+            case SegCondition::LowContrast: return 0.9;
+            case SegCondition::Clutter: return 0.6;
+            default: return 0.95;
         }
     };
     for (int c = 0; c < chiaro::test::kSegConditionCount; ++c) {
@@ -117,7 +116,7 @@ TEST_CASE("subject selection on held-out synthetic photos", "[grabcut][mask]") {
 }
 
 // Not run by default (a few minutes): prints before/after numbers on both seed ranges.
-// CHIARO_SEG_EVAL=rect or =select runs one of the two.
+// CHIARO_SEG_EVAL=rect or =select runs one of the two; CHIARO_SEG_FRESH=FIRST,COUNT adds a third range.
 TEST_CASE("subject selection evaluation, default rectangle vs selectSubject", "[.][grabcut-eval]") {
     const char* only = std::getenv("CHIARO_SEG_EVAL");
     const bool rect = !only || std::string(only) == "rect", select = !only || std::string(only) == "select";
@@ -125,6 +124,13 @@ TEST_CASE("subject selection evaluation, default rectangle vs selectSubject", "[
     if (select) print("select tune", evaluate(automatic, kTuneFirst, kTuneCount, "select-tune"));
     if (rect) print("rect held-out", evaluate(defaultRect, kHeldOutFirst, kHeldOutCount, "rect-held"));
     if (select) print("select held-out", evaluate(automatic, kHeldOutFirst, kHeldOutCount, "select-held"));
+    if (const char* fresh = std::getenv("CHIARO_SEG_FRESH")) {  // "FIRST,COUNT": a range no one has looked at
+        unsigned first = 0, count = 0;
+        if (std::sscanf(fresh, "%u,%u", &first, &count) == 2) {
+            if (rect) print("rect fresh", evaluate(defaultRect, first, count, "rect-fresh"));
+            if (select) print("select fresh", evaluate(automatic, first, count, "select-fresh"));
+        }
+    }
     // Time on a 24 MP photo at the default working size.
     const auto scene = chiaro::test::renderSegmentationScene(SegCondition::Centred, kHeldOutFirst);
     cv::Mat big;
@@ -187,6 +193,29 @@ TEST_CASE("subject selection refines the edge of a large photo at the working si
     CHECK(fineIou >= coarseIou - 0.01);
     // The refined edge is cut again in a band: it differs from the upscaled coarse edge somewhere.
     CHECK(cv::countNonZero(coarse != fine) > 0);
+}
+
+TEST_CASE("subject selection tells a sharp subject from a contrasty defocused background", "[grabcut][mask]") {
+    // A blurred black and white backdrop has far stronger detail than the dull, sharp-edged subject
+    // in front of it, and the backdrop's outer tiles have the subject's colour: how strong an edge is
+    // must not decide, how blurred it is must.
+    const cv::Vec3b kTiles[] = {{235, 235, 230}, {20, 22, 25}, {150, 118, 96}};
+    const cv::Size size(360, 270);
+    cv::Mat backdrop(size, CV_8UC3);
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x) {
+            const int tx = x / 36, ty = y / 36, odd = (tx + ty) % 2;
+            const bool outer = tx == 0 || ty == 0 || tx == 9 || ty == 7;  // the subject's colour stays off its edge
+            backdrop.at<cv::Vec3b>(y, x) = kTiles[outer && odd ? 2 : odd];
+        }
+    cv::GaussianBlur(backdrop, backdrop, cv::Size(), 4.0);
+    cv::Mat truth = cv::Mat::zeros(size, CV_8UC1);
+    cv::ellipse(truth, cv::Point(205, 140), cv::Size(70, 90), 15, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::Mat photo = backdrop.clone();
+    photo.setTo(cv::Scalar(150, 118, 96), truth);  // a tan pot: mid grey in lightness
+    const cv::Mat mask = selectSubject(photo);
+    INFO("IoU " << iou(mask, truth));
+    CHECK(iou(mask, truth) >= 0.9);
 }
 
 TEST_CASE("subject selection on a studio portrait sharp from edge to edge", "[grabcut][mask]") {
