@@ -59,8 +59,14 @@ std::array<double, 3> randomColour(std::mt19937& rng) {
 void addKeyAndFill(SceneSpec& spec, std::mt19937& rng) {
     std::uniform_real_distribution<double> u(0.0, 1.0);
     const double side = u(rng) < 0.5 ? -1.0 : 1.0;
-    spec.light = lightVector(side * (15.0 + 55.0 * u(rng)), -30.0 + 80.0 * u(rng));
-    spec.fillLight = lightVector(-side * (25.0 + 50.0 * u(rng)), -25.0 + 65.0 * u(rng));
+    // Draws one at a time: the order in which a call's arguments are evaluated is unspecified (GCC
+    // and Clang differ), and the sanitizer build uses Clang. This is the order GCC used.
+    const double keyElevation = -30.0 + 80.0 * u(rng);
+    const double keyAzimuth = side * (15.0 + 55.0 * u(rng));
+    spec.light = lightVector(keyAzimuth, keyElevation);
+    const double fillElevation = -25.0 + 65.0 * u(rng);
+    const double fillAzimuth = -side * (25.0 + 50.0 * u(rng));
+    spec.fillLight = lightVector(fillAzimuth, fillElevation);
     spec.fillIntensity = 0.35 + 0.3 * u(rng);
 }
 
@@ -71,7 +77,9 @@ Case makeCase(int i, unsigned seedBase) {
     Case c{Condition(i % kConditions), {}};
     SceneSpec& s = c.spec;
     s.solid = solids[(i / kConditions) % 3];
-    s.light = lightVector(-70.0 + 140.0 * u(rng), -50.0 + 110.0 * u(rng));
+    const double elevation = -50.0 + 110.0 * u(rng);  // one draw at a time, in GCC's order
+    const double azimuth = -70.0 + 140.0 * u(rng);
+    s.light = lightVector(azimuth, elevation);
     s.ambient = 0.05 + 0.3 * u(rng);
     s.textured = (i / 2) % 2 == 1;
     s.noiseSigma = 2.0;
@@ -261,10 +269,10 @@ TEST_CASE("estimation holds up under coloured, two-light, low-contrast and cropp
     CHECK(percentile(ev.keyErrors, 0.5) < 8.0);
     // Worst case as answered: a key and a fill that light the subject mostly together come back
     // as one light where only their resultant is observable (see Evaluation).
-    // The issue's goal is 20°: 16.3° here in the optimised build, 23.3° in the sanitizer build,
-    // where one cropped scene's two-light decision falls the other way. 25° is the floor both meet;
-    // the goal itself is not claimed.
-    CHECK(percentile(ev.answerErrors, 1.0) < 25.0);
+    // The issue's goal is 20°: 16.3° here, in the optimised and the sanitizer build alike (they
+    // once rendered different scenes: see makeCase's one-at-a-time draws). The key alone, where
+    // the answer is one light, is off by up to 22.0° (scene 31, two overlapping frontal lights).
+    CHECK(percentile(ev.answerErrors, 1.0) < 20.0);
     // A key and a fill come back as a rig of two, the fill near its direction and weaker; one
     // light is rarely split in two.
     CHECK(ev.fillsFound >= ev.twoLightScenes * 6 / 10);
