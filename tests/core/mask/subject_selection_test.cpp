@@ -94,9 +94,9 @@ cv::Mat automatic(const cv::Mat& rgb) { return selectSubject(rgb); }
 
 }  // namespace
 
-// Issue #21's goal is a mean IoU of at least 0.92: selectSubject measures 0.934 on these held-out
+// Issue #21's goal is a mean IoU of at least 0.92: selectSubject measures 0.930 on these held-out
 // scenes (the default rectangle 0.67). The per-condition floors sit under what it measures; clutter
-// (a sharp, busy background with objects of its own, 0.68) is the weak spot.
+// (a sharp, busy background with objects of its own, 0.64) is the weak spot.
 TEST_CASE("subject selection on held-out synthetic photos", "[grabcut][mask]") {
     const Evaluation e = evaluate(automatic, kHeldOutFirst, kHeldOutCount, "held-out");
     print("selectSubject held-out", e);
@@ -173,6 +173,16 @@ TEST_CASE("subject selection gives the same mask whatever OpenCV's RNG did befor
     CHECK(cv::countNonZero(first) > 0);
 }
 
+TEST_CASE("subject selection leaves the photo as it was", "[grabcut][mask]") {
+    // A noisy photo is denoised before its edges are read, on a copy: never in the caller's pixels.
+    for (const SegCondition c : {SegCondition::Noisy, SegCondition::Centred}) {
+        const auto scene = chiaro::test::renderSegmentationScene(c, kHeldOutFirst + 1);
+        const cv::Mat before = scene.rgb.clone();
+        selectSubject(scene.rgb);
+        CHECK(cv::norm(scene.rgb, before, cv::NORM_INF) == 0);
+    }
+}
+
 TEST_CASE("subject selection refines the edge of a large photo at the working size", "[grabcut][mask]") {
     const auto scene = chiaro::test::renderSegmentationScene(SegCondition::Centred, kHeldOutFirst + 5);
     cv::Mat big, bigTruth;
@@ -216,6 +226,32 @@ TEST_CASE("subject selection tells a sharp subject from a contrasty defocused ba
     const cv::Mat mask = selectSubject(photo);
     INFO("IoU " << iou(mask, truth));
     CHECK(iou(mask, truth) >= 0.9);
+}
+
+TEST_CASE("subject selection on a 15 MP photo whose background is blurred by 8 px", "[grabcut][mask]") {
+    // Shrunk to the 320 px analysis copy such a background is as crisp as the subject; the edges in
+    // focus are found on a larger copy, where it is not. The backdrops are shared photos scaled up
+    // (about 8 px of blur of their own) and blurred by 8 px more; the subject, drawn at full size, is
+    // a bottle cut by the bottom edge with a fine printed label.
+    const cv::Size size(4800, 3200);
+    cv::Mat truth = cv::Mat::zeros(size, CV_8UC1);
+    cv::ellipse(truth, cv::Point(2480, 1600), cv::Size(880, 1120), 10, 0, 360, cv::Scalar(255), cv::FILLED);
+    cv::rectangle(truth, cv::Rect(2080, 1600, 800, 1600), cv::Scalar(255), cv::FILLED);
+    cv::Mat tile(64, 64, CV_8UC3, cv::Scalar(120, 150, 90));
+    tile(cv::Rect(0, 0, 32, 32)).setTo(cv::Scalar(140, 170, 90));
+    tile(cv::Rect(32, 32, 32, 32)).setTo(cv::Scalar(140, 170, 90));
+    cv::Mat label;
+    cv::repeat(tile, size.height / 64, size.width / 64, label);
+    for (const char* name : {"astronaut.png", "coffee.png"}) {
+        const cv::Mat small = loadImageRgb(chiaro::test::sharedDir() + "/data/photos/" + name);
+        cv::Mat photo;
+        cv::resize(small, photo, size, 0, 0, cv::INTER_CUBIC);
+        cv::GaussianBlur(photo, photo, cv::Size(), 8.0);
+        label.copyTo(photo, truth);
+        const double v = iou(selectSubject(photo), truth);
+        INFO(name << " IoU " << v);
+        CHECK(v >= 0.85);
+    }
 }
 
 TEST_CASE("subject selection on a studio portrait sharp from edge to edge", "[grabcut][mask]") {
