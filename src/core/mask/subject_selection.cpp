@@ -20,7 +20,7 @@ constexpr int kAnalysisSide = 320;       // hints and the first cut: cheap, and 
 constexpr int kDetailSide = 1024;        // where the edges in focus are found
 constexpr double kStrip = 0.04;          // border strip width, fraction of the shorter side
 constexpr double kFarColour = 25.0;      // Lab distance: a colour the border does not have
-constexpr double kNoiseBlur = 1.5;       // px: denoises a noisy photo before the colours are modelled
+constexpr double kNoiseBlur = 1.5;       // px: denoises a noisy photo before its colours and edges are read
 constexpr double kRefineRatio = 1.5;     // refine the edge when the working size is this much larger
 constexpr double kSharpBlur = 1.2;       // px: an edge blurred less than this is in focus
 constexpr double kWideHint = 0.6;        // a focus hint over this share of the frame is no subject
@@ -58,12 +58,17 @@ cv::Mat lightnessOf(const cv::Mat& lab) {
     return l;
 }
 
-// The edges in focus, found on a copy up to kDetailSide and marked at `size`: at 320 px a 24 MP
-// photo's background blurred by 10 px is as crisp as its subject, at 1024 it is not.
-cv::Mat edgesInFocus(const cv::Mat& rgb, cv::Size size) {
-    const double scale = std::min(1.0, static_cast<double>(kDetailSide) / std::max(rgb.cols, rgb.rows));
-    cv::Mat detail = rgb;
-    if (scale < 1.0) cv::resize(rgb, detail, cv::Size(), scale, scale, cv::INTER_AREA);
+// `rgb` brought down by `scale`; the photo itself (not a copy) when the scale is 1.
+cv::Mat scaledBy(const cv::Mat& rgb, double scale) {
+    if (scale >= 1.0) return rgb;
+    cv::Mat out;
+    cv::resize(rgb, out, cv::Size(), scale, scale, cv::INTER_AREA);
+    return out;
+}
+
+// The edges in focus, found on `detail` (the photo at up to kDetailSide) and marked at `size`: at
+// 320 px a 24 MP photo's background blurred by 10 px is as crisp as its subject, at 1024 it is not.
+cv::Mat edgesInFocus(const cv::Mat& detail, cv::Size size) {
     cv::Mat lab = toLab(detail);
     // Sensor noise would make every edge look sharp: blur it away, and allow for that blur.
     const bool noisy = cues::noiseLevel(lightnessOf(lab)) > cues::kNoisy;
@@ -79,7 +84,7 @@ cv::Mat edgesInFocus(const cv::Mat& rgb, cv::Size size) {
     return marked > 0;
 }
 
-Analysis analyse(const cv::Mat& rgb) {
+Analysis analyse(const cv::Mat& rgb, const cv::Mat& detail) {
     Analysis a;
     const double scale = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(rgb.cols, rgb.rows));
     cv::resize(rgb, a.rgb, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -89,7 +94,7 @@ Analysis analyse(const cv::Mat& rgb) {
         cv::GaussianBlur(a.rgb, a.rgb, cv::Size(), kNoiseBlur);
         lab = toLab(a.rgb);
     }
-    a.sharpEdges = edgesInFocus(rgb, a.rgb.size());
+    a.sharpEdges = edgesInFocus(detail, a.rgb.size());
     cv::GaussianBlur(lab, a.lab, cv::Size(3, 3), 0);
     a.strip = std::max(2, static_cast<int>(std::lround(std::min(a.rgb.cols, a.rgb.rows) * kStrip)));
     a.leaving = cues::subjectLeavingFrame(a.lab, a.strip);
@@ -97,21 +102,21 @@ Analysis analyse(const cv::Mat& rgb) {
     return a;
 }
 
-// Border strips are background except where the subject leaves the frame; the rest starts as
-// probably background.
-cv::Mat borderLabels(const Analysis& a) {
+// Border strips are background except where `leaving` says the subject leaves the frame; the rest
+// starts as probably background.
+cv::Mat borderLabels(const Analysis& a, const std::array<cv::Mat, 4>& leaving) {
     cv::Mat labels(a.rgb.size(), CV_8UC1, cv::Scalar(cv::GC_PR_BGD));
     for (int side = 0; side < 4; ++side)
-        labels(cues::borderStrip(a.rgb.size(), side, a.strip)).setTo(cv::GC_BGD, a.leaving[side] == 0);
+        labels(cues::borderStrip(a.rgb.size(), side, a.strip)).setTo(cv::GC_BGD, leaving[side] == 0);
     for (int side = 0; side < 4; ++side)  // after all sides: a corner must not undo another side's subject
-        labels(cues::borderStrip(a.rgb.size(), side, a.strip)).setTo(cv::GC_PR_FGD, a.leaving[side]);
+        labels(cues::borderStrip(a.rgb.size(), side, a.strip)).setTo(cv::GC_PR_FGD, leaving[side]);
     return labels;
 }
 
 // Hints from colour: inside the default rectangle, the colours the border lacks (the rectangle
 // itself when there are too few of them).
 cv::Mat colourHints(const Analysis& a) {
-    cv::Mat labels = borderLabels(a);
+    cv::Mat labels = borderLabels(a, a.leaving);
     const cv::Mat samples = cues::borderColours(a.lab, a.strip, a.leaving);
     cv::Mat candidate = cv::Mat::zeros(a.rgb.size(), CV_8UC1);
     if (samples.rows >= 8) {
@@ -144,12 +149,12 @@ cv::Mat selectAtAnalysisSize(const Analysis& a, int iterations) {
     }
     // A subject that runs out of the frame is in focus where it meets it: border colours of their
     // own but out of focus are background (a bright wall, the rim of a blurred cup).
-    Analysis inFocus = a;
     cv::Mat near;
     cv::dilate(focus, near, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * a.strip + 1, 2 * a.strip + 1)));
+    std::array<cv::Mat, 4> leavingInFocus;
     for (int side = 0; side < 4; ++side)
-        inFocus.leaving[side] = a.leaving[side] & near(cues::borderStrip(a.rgb.size(), side, a.strip));
-    cv::Mat labels = borderLabels(inFocus);
+        leavingInFocus[side] = a.leaving[side] & near(cues::borderStrip(a.rgb.size(), side, a.strip));
+    cv::Mat labels = borderLabels(a, leavingInFocus);
     labels.setTo(cv::GC_PR_FGD, focus);
     cut(a.rgb, labels, iterations);
     cv::Mat subject = subjectOf(labels);
@@ -191,7 +196,13 @@ cv::Mat selectSubject(const cv::Mat& rgb, const GrabCutOptions& options) {
     if (rgb.cols < 16 || rgb.rows < 16)  // too small to hold a border and a subject
         return cv::Mat::zeros(rgb.size(), CV_8UC1);
 
-    const Analysis a = analyse(rgb);
+    // The copy the edges in focus are read on doubles as the working copy when they are the same
+    // size (the default): a 24 MP photo is brought down once.
+    GrabCutOptions detailSize;
+    detailSize.maxWorkingSide = kDetailSide;
+    const double detailScale = grabcut_run::workingScale(rgb.size(), detailSize);
+    const cv::Mat detail = scaledBy(rgb, detailScale);
+    const Analysis a = analyse(rgb, detail);
     cv::Mat subject = selectAtAnalysisSize(a, options.iterations);
     if (cv::countNonZero(subject) < 0.01 * subject.total()) {
         // Nothing held: the plain centred rectangle is the safer guess.
@@ -204,11 +215,8 @@ cv::Mat selectSubject(const cv::Mat& rgb, const GrabCutOptions& options) {
 
     const double scale = grabcut_run::workingScale(rgb.size(), options);
     const double ratio = scale * std::max(rgb.cols, rgb.rows) / std::max(a.rgb.cols, a.rgb.rows);
-    if (ratio >= kRefineRatio) {
-        cv::Mat work = rgb;
-        if (scale < 1.0) cv::resize(rgb, work, cv::Size(), scale, scale, cv::INTER_AREA);
-        subject = refineEdge(work, subject, ratio);
-    }
+    if (ratio >= kRefineRatio)
+        subject = refineEdge(scale == detailScale ? detail : scaledBy(rgb, scale), subject, ratio);
     return grabcut_run::toFullSize(subject, rgb.size());
 }
 
